@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// carewatch: the HTTP engine, the domain and its store, the API that joins them, and a thin
+/// executable. Toolchain only: no package dependencies, by design.
+let package = Package(
+    name: "carewatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "carewatch", targets: ["carewatch"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+    ],
+    targets: [
+        // A general HTTP/1.1 server on raw sockets and Dispatch. Knows nothing about councils.
+        .target(name: "HTTPServer"),
+
+        // Domain model, validation, statistics, formats and the durable in-memory store.
+        .target(
+            name: "CarewatchCore",
+            exclude: ["Seed/Data"],
+            plugins: ["EmbedSeedData"]
+        ),
+
+        // The REST API v1: routes, handlers, auth, metrics and configuration.
+        .target(name: "CarewatchAPI", dependencies: ["HTTPServer", "CarewatchCore"]),
+
+        // The command line: serve, import, export, check, healthcheck.
+        .executableTarget(name: "carewatch", dependencies: ["CarewatchAPI"]),
+
+        // Build-time embedding of the default data, so that one binary runs anywhere.
+        .executableTarget(name: "SeedEmbedder"),
+        .plugin(
+            name: "EmbedSeedData",
+            capability: .buildTool(),
+            dependencies: ["SeedEmbedder"],
+            path: "Sources/Plugins/EmbedSeedData"
+        ),
+
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore"]),
+        .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPServer", "CarewatchCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["carewatch"]),
+    ]
+)

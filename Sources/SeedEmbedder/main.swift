@@ -1,0 +1,44 @@
+import Foundation
+
+/// Writes a Swift file declaring `EmbeddedSeedData.files`, a dictionary from file name to
+/// contents, for the files given on the command line. Each file becomes a raw string
+/// literal whose `#` delimiter is longer than any `"#…` run in the text, so no content can
+/// close it early.
+let arguments = CommandLine.arguments.dropFirst()
+guard let outputPath = arguments.first, arguments.count > 1 else {
+    FileHandle.standardError.write(Data("usage: SeedEmbedder OUTPUT INPUT...\n".utf8))
+    exit(2)
+}
+
+func delimiter(for text: String) -> String {
+    var longest = 0
+    var run = -1
+    for character in text.unicodeScalars {
+        if character == "\"" {
+            run = 0
+        } else if character == "#", run >= 0 {
+            run += 1
+            longest = max(longest, run)
+        } else {
+            run = -1
+        }
+    }
+    return String(repeating: "#", count: longest + 1)
+}
+
+var source = """
+// Generated at build time by SeedEmbedder from Sources/CarewatchCore/Seed/Data. Do not edit.
+
+enum EmbeddedSeedData {
+    /// File name → contents of each embedded default-data file.
+    static let files: [String: String] = [
+
+"""
+for path in arguments.dropFirst() {
+    let url = URL(fileURLWithPath: path)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    let hashes = delimiter(for: text)
+    source += "        \"\(url.lastPathComponent)\": \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes),\n"
+}
+source += "    ]\n}\n"
+try Data(source.utf8).write(to: URL(fileURLWithPath: outputPath), options: .atomic)
