@@ -8,11 +8,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "carewatch", targets: ["carewatch"]),
-        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "HTTPEngine", targets: ["HTTPEngine"]),
     ],
     targets: [
         // A general HTTP/1.1 server on raw sockets and Dispatch. Knows nothing about councils.
-        .target(name: "HTTPServer"),
+        .target(name: "HTTPEngine"),
 
         // Domain model, validation, statistics, formats and the durable in-memory store.
         .target(
@@ -22,7 +22,7 @@ let package = Package(
         ),
 
         // The REST API v1: routes, handlers, auth, metrics and configuration.
-        .target(name: "CarewatchAPI", dependencies: ["HTTPServer", "CarewatchCore"]),
+        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore"]),
 
         // The command line: serve, import, export, check, healthcheck.
         .executableTarget(name: "carewatch", dependencies: ["CarewatchAPI"]),
@@ -36,9 +36,9 @@ let package = Package(
             path: "Sources/Plugins/EmbedSeedData"
         ),
 
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine"]),
         .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore"]),
-        .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPServer", "CarewatchCore"]),
+        .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["carewatch"]),
     ]
 )
