@@ -18,22 +18,22 @@ let package = Package(
         .target(
             name: "CarewatchCore",
             exclude: ["Seed/Data"],
-            plugins: ["EmbedSeedData"]
+            plugins: ["EmbedFiles"]
         ),
 
         // The REST API v1: routes, handlers, auth, metrics and configuration.
-        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore"]),
+        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore"], plugins: ["EmbedFiles"]),
 
         // The command line: serve, import, export, check, healthcheck.
         .executableTarget(name: "carewatch", dependencies: ["CarewatchAPI"]),
 
         // Build-time embedding of the default data, so that one binary runs anywhere.
-        .executableTarget(name: "SeedEmbedder"),
+        .executableTarget(name: "FileEmbedder"),
         .plugin(
-            name: "EmbedSeedData",
+            name: "EmbedFiles",
             capability: .buildTool(),
-            dependencies: ["SeedEmbedder"],
-            path: "Sources/Plugins/EmbedSeedData"
+            dependencies: ["FileEmbedder"],
+            path: "Sources/Plugins/EmbedFiles"
         ),
 
         .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine"]),

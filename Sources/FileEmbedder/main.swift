@@ -1,14 +1,16 @@
 import Foundation
 
-/// Writes a Swift file declaring `EmbeddedSeedData.files`, a dictionary from file name to
-/// contents, for the files given on the command line. Each file becomes a raw string
+/// Writes a Swift file declaring `ENUM.files`, a dictionary from file name to contents, for
+/// the files given on the command line. Each file becomes a raw string
 /// literal whose `#` delimiter is longer than any `"#…` run in the text, so no content can
 /// close it early.
 let arguments = CommandLine.arguments.dropFirst()
-guard let outputPath = arguments.first, arguments.count > 1 else {
-    FileHandle.standardError.write(Data("usage: SeedEmbedder OUTPUT INPUT...\n".utf8))
+guard arguments.count > 2 else {
+    FileHandle.standardError.write(Data("usage: FileEmbedder ENUM OUTPUT INPUT...\n".utf8))
     exit(2)
 }
+let enumName = arguments[arguments.startIndex]
+let outputPath = arguments[arguments.startIndex + 1]
 
 func delimiter(for text: String) -> String {
     var longest = 0
@@ -27,14 +29,14 @@ func delimiter(for text: String) -> String {
 }
 
 var source = """
-// Generated at build time by SeedEmbedder from Sources/CarewatchCore/Seed/Data. Do not edit.
+// Generated at build time by FileEmbedder. Do not edit.
 
-enum EmbeddedSeedData {
-    /// File name → contents of each embedded default-data file.
+enum \(enumName) {
+    /// File name → contents of each embedded file.
     static let files: [String: String] = [
 
 """
-for path in arguments.dropFirst() {
+for path in arguments.dropFirst(2) {
     let url = URL(fileURLWithPath: path)
     let text = try String(contentsOf: url, encoding: .utf8)
     let hashes = delimiter(for: text)
