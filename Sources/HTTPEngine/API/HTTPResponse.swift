@@ -1,0 +1,95 @@
+/// How a response body travels: nothing, a known-length buffer, or chunks pulled on demand.
+public enum ResponseBody: Sendable {
+    case empty
+    case bytes([UInt8])
+    case stream(ChunkSource)
+
+    /// The length when known up front (nil for a stream).
+    public var knownLength: Int? {
+        switch self {
+        case .empty: return 0
+        case .bytes(let b): return b.count
+        case .stream: return nil
+        }
+    }
+}
+
+/// A pull-based body: the engine calls `next` only when the socket has drained the previous chunk,
+/// so a slow client never makes the server buffer a whole export in memory.
+public final class ChunkSource: Sendable {
+    let next: @Sendable () -> [UInt8]?
+    public init(_ next: @escaping @Sendable () -> [UInt8]?) { self.next = next }
+    public func nextChunk() -> [UInt8]? { next() }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: ResponseBody
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: ResponseBody = .empty) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// RFC 9457 problem details with `application/problem+json`.
+    public static func problem(_ status: HTTPStatus, detail: String? = nil) -> HTTPResponse {
+        var out = [UInt8]()
+        out.reserveCapacity(96 + (detail?.utf8.count ?? 0))
+        out.append(contentsOf: #"{"type":"about:blank","title":"#.utf8)
+        appendJSONString(status.reasonPhrase, to: &out)
+        out.append(contentsOf: #","status":"#.utf8)
+        appendDecimal(status.code, to: &out)
+        if let detail {
+            out.append(contentsOf: #","detail":"#.utf8)
+            appendJSONString(detail, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        var headers = HTTPHeaders(reservingCapacity: 2)
+        headers.add("Content-Type", "application/problem+json")
+        return HTTPResponse(status: status, headers: headers, body: .bytes(out))
+    }
+
+    /// A JSON response from bytes already encoded by the caller.
+    public static func json(_ bytes: [UInt8], status: HTTPStatus = .ok) -> HTTPResponse {
+        var headers = HTTPHeaders(reservingCapacity: 2)
+        headers.add("Content-Type", "application/json")
+        return HTTPResponse(status: status, headers: headers, body: .bytes(bytes))
+    }
+}
+
+/// JSON string with the escapes RFC 8259 requires; used for problem bodies and log lines.
+func appendJSONString(_ s: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    for b in s.utf8 {
+        switch b {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
+        case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+        case 0..<0x20, 0x7F:
+            out.append(contentsOf: "\\u00".utf8)
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+        default: out.append(b)
+        }
+    }
+    out.append(UInt8(ascii: "\""))
+}
+
+@inline(__always)
+func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")); appendDecimal(0 &- value, to: &out); return }
+    if value < 10 { out.append(UInt8(truncatingIfNeeded: value) &+ 48); return }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var n = value
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { d in
+        while n > 0 { d[19 - count] = UInt8(truncatingIfNeeded: n % 10) &+ 48; n /= 10; count += 1 }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+    }
+}

@@ -1,0 +1,63 @@
+import Synchronization
+import Glibc
+
+/// Gives every request an id for correlating logs: a sane client-supplied `X-Request-Id` is kept
+/// (so ids flow through proxies), anything else is replaced by a generated one.
+public struct RequestIDMiddleware: HTTPMiddleware {
+    public init() {}
+
+    public func handle(_ request: HTTPRequest, _ responder: Responder, next: HTTPHandler) {
+        var request = request
+        let id: String
+        if let given = request.headers["X-Request-Id"], RequestIDMiddleware.isSane(given) {
+            id = given
+        } else {
+            id = RequestIDGenerator.shared.next()
+        }
+        request.requestID = id
+        next(request, Responder { response in
+            var response = response
+            response.headers.set("X-Request-Id", id)
+            responder.respond(response)
+        })
+    }
+
+    /// 1...128 visible ASCII characters: nothing that could split a log line or a header.
+    public static func isSane(_ id: String) -> Bool {
+        let u = id.utf8
+        guard !u.isEmpty, u.count <= 128 else { return false }
+        for b in u where b < 0x21 || b > 0x7E || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+        return true
+    }
+}
+
+/// A random per-process prefix plus a counter: unique, unguessable enough for correlation, and
+/// costs one atomic add instead of a random-number syscall per request.
+final class RequestIDGenerator: Sendable {
+    static let shared = RequestIDGenerator()
+    let prefix: [UInt8]
+    let counter = Atomic<UInt64>(0)
+
+    init() {
+        var g = SystemRandomNumberGenerator()
+        let r = g.next() as UInt64
+        var p = [UInt8]()
+        appendHex(r, digits: 16, to: &p)
+        prefix = p
+    }
+
+    func next() -> String {
+        let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        var out = prefix
+        out.append(UInt8(ascii: "-"))
+        appendHex(n, digits: 8, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+func appendHex(_ v: UInt64, digits: Int, to out: inout [UInt8]) {
+    let hex = Array("0123456789abcdef".utf8)
+    var d = digits
+    while (v >> (UInt64(d) * 4)) != 0 && d < 16 { d += 1 }
+    for i in stride(from: d - 1, through: 0, by: -1) { out.append(hex[Int((v >> (UInt64(i) * 4)) & 15)]) }
+}

@@ -1,0 +1,171 @@
+/// Method + path-pattern routing with `{name}` parameters. Literal segments win over parameters.
+/// Matching happens before the middleware chain runs, so middleware (metrics, logs) sees the
+/// route pattern; the route's handler (or the 404/405/OPTIONS answer) runs after it.
+public struct Router: Sendable {
+    struct Entry: Sendable {
+        var method: HTTPMethod
+        var pattern: String
+        var paramNames: [String]
+        var bodyLimit: Int?
+        var handler: HTTPHandler
+    }
+
+    struct Node: Sendable {
+        var literals: [String: Node] = [:]
+        var param: [Node] = []          // zero or one: the `{name}` child
+        var entries: [HTTPMethod: Entry] = [:]
+        var pattern: String? = nil
+    }
+
+    enum Resolved: Sendable {
+        case handler(HTTPHandler)
+        case wrongMethod(allow: String)
+    }
+
+    var root = Node()
+    var middlewares: [any HTTPMiddleware] = []
+    var routeList: [(method: HTTPMethod, pattern: String)] = []
+
+    public init() {}
+
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping HTTPHandler) {
+        let segments = Router.split(pattern)
+        var names: [String] = []
+        for s in segments where s.hasPrefix("{") && s.hasSuffix("}") { names.append(String(s.dropFirst().dropLast())) }
+        let entry = Entry(method: method, pattern: pattern, paramNames: names, bodyLimit: bodyLimit, handler: handler)
+        Router.insert(&root, segments[...], entry)
+        routeList.append((method: method, pattern: pattern))
+    }
+
+    public mutating func use(_ middleware: HTTPMiddleware) { middlewares.append(middleware) }
+
+    public var routes: [(method: HTTPMethod, pattern: String)] { routeList }
+
+    private static func insert(_ node: inout Node, _ segments: ArraySlice<Substring>, _ entry: Entry) {
+        guard let first = segments.first else {
+            node.entries[entry.method] = entry
+            node.pattern = entry.pattern
+            return
+        }
+        if first.hasPrefix("{") && first.hasSuffix("}") {
+            if node.param.isEmpty { node.param.append(Node()) }
+            insert(&node.param[0], segments.dropFirst(), entry)
+        } else {
+            let key = String(first)
+            var child = node.literals[key] ?? Node()
+            insert(&child, segments.dropFirst(), entry)
+            node.literals[key] = child
+        }
+    }
+
+    static func split(_ path: some StringProtocol) -> [Substring] {
+        String(path).split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
+    }
+
+    /// Finds the node for a path; parameter values are appended in order.
+    static func match(_ node: Node, _ segments: ArraySlice<Substring>, _ values: inout [String]) -> Node? {
+        guard let first = segments.first else { return node.entries.isEmpty ? nil : node }
+        if let child = node.literals[String(first)], let found = match(child, segments.dropFirst(), &values) {
+            return found
+        }
+        if let child = node.param.first, !first.isEmpty {
+            values.append(String(first))
+            if let found = match(child, segments.dropFirst(), &values) { return found }
+            values.removeLast()
+        }
+        return nil
+    }
+
+    /// Splits a request path into segments for matching, percent-decoding each segment on its own.
+    static func segments(of request: HTTPRequest) -> [Substring] {
+        if let raw = request.rawPathSegments { return raw }
+        return split(request.path)
+    }
+
+    func lookup(_ request: HTTPRequest) -> (node: Node, values: [String])? {
+        var values: [String] = []
+        let segs = Router.segments(of: request)
+        guard let node = Router.match(root, segs[...], &values) else { return nil }
+        if request.rawPathSegments != nil {
+            for i in values.indices {
+                var v = values[i]
+                if v.utf8.contains(UInt8(ascii: "%")) {
+                    v = v.withUTF8 { percentDecode(UnsafeRawBufferPointer($0), 0, $0.count, plusIsSpace: false) } ?? v
+                    values[i] = v
+                }
+            }
+        }
+        return (node, values)
+    }
+
+    static func entry(_ node: Node, for method: HTTPMethod) -> Entry? {
+        if let e = node.entries[method] { return e }
+        if method == .head { return node.entries[.get] }
+        return nil
+    }
+
+    static func allow(_ node: Node) -> String {
+        var methods = Set(node.entries.keys)
+        if methods.contains(.get) { methods.insert(.head) }
+        methods.insert(.options)
+        let order: [HTTPMethod] = [.get, .head, .post, .put, .patch, .delete, .options]
+        var list = order.filter { methods.contains($0) }.map(\.rawValue)
+        list += methods.filter { !order.contains($0) }.map(\.rawValue).sorted()
+        return list.joined(separator: ", ")
+    }
+
+    public func bodyLimit(method: HTTPMethod, path: String) -> Int? {
+        var values: [String] = []
+        guard let node = Router.match(root, Router.split(path)[...], &values) else { return nil }
+        return Router.entry(node, for: method)?.bodyLimit
+    }
+
+    public func makeHandler() -> HTTPHandler {
+        let router = self
+        let dispatch: HTTPHandler = { request, responder in
+            switch request.resolvedRoute {
+            case .handler(let handler)?:
+                handler(request, responder)
+            case .wrongMethod(let allow)?:
+                if request.method == .options {
+                    var h = HTTPHeaders(); h.add("Allow", allow)
+                    responder.respond(HTTPResponse(status: .noContent, headers: h))
+                } else {
+                    var r = HTTPResponse.problem(.methodNotAllowed, detail: "\(request.method.rawValue) is not allowed on \(request.path)")
+                    r.headers.add("Allow", allow)
+                    responder.respond(r)
+                }
+            case nil:
+                if request.method == .options && request.target == "*" {
+                    var h = HTTPHeaders(); h.add("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+                    responder.respond(HTTPResponse(status: .noContent, headers: h))
+                    return
+                }
+                responder.respond(.problem(.notFound, detail: "No route for \(request.path)"))
+            }
+        }
+        var chain = dispatch
+        for middleware in middlewares.reversed() {
+            let next = chain
+            chain = { request, responder in middleware.handle(request, responder, next: next) }
+        }
+        let composed = chain
+        return { request, responder in
+            var request = request
+            if let found = router.lookup(request) {
+                if let entry = Router.entry(found.node, for: request.method) {
+                    var params: [String: String] = [:]
+                    params.reserveCapacity(entry.paramNames.count)
+                    for (name, value) in zip(entry.paramNames, found.values) { params[name] = value }
+                    request.pathParameters = params
+                    request.routePattern = entry.pattern
+                    request.resolvedRoute = .handler(entry.handler)
+                } else {
+                    request.routePattern = found.node.pattern
+                    request.resolvedRoute = .wrongMethod(allow: Router.allow(found.node))
+                }
+            }
+            composed(request, responder)
+        }
+    }
+}
