@@ -1,0 +1,191 @@
+/// One CSV record: its fields and the 1-based line on which it starts in the file, so that
+/// import errors can point at what a person sees in an editor even when quoted fields span lines.
+public struct CSVRecord: Sendable, Equatable {
+    public var fields: [String]
+    public var line: Int
+
+    public init(fields: [String], line: Int) {
+        self.fields = fields
+        self.line = line
+    }
+
+    /// True for a record with no content at all (a blank line, or `,,,,` from a spreadsheet
+    /// export's trailing empty rows), which importers skip.
+    public var isBlank: Bool { fields.allSatisfy { $0.isEmpty } }
+}
+
+/// A malformed CSV file, with the line where the problem was found.
+public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "line \(line): \(message)" }
+}
+
+/// An RFC 4180 reader working directly on bytes: quoted fields, doubled quotes, embedded
+/// line breaks, CRLF or LF (or a lone CR) record ends, and an optional UTF-8 byte order mark.
+/// It is strict where a lenient reader would silently change data: a quote inside an unquoted
+/// field, text after a closing quote, an unterminated quote and invalid UTF-8 are errors.
+/// Ragged records are not its concern; importers check field counts against their header.
+public struct CSVReader: Sendable {
+    private let bytes: [UInt8]
+    private var position: Int
+    private var line = 1
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        self.position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    public init(_ text: String) { self.init(Array(text.utf8)) }
+
+    /// Reads the whole input. An empty input has no records; a trailing line break does not
+    /// make an extra empty record.
+    public static func records(_ bytes: [UInt8]) throws(CSVError) -> [CSVRecord] {
+        var reader = CSVReader(bytes)
+        var records: [CSVRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        return records
+    }
+
+    public static func records(_ text: String) throws(CSVError) -> [CSVRecord] {
+        try records(Array(text.utf8))
+    }
+
+    /// The next record, or nil at the end of the input.
+    public mutating func next() throws(CSVError) -> CSVRecord? {
+        let count = bytes.count
+        guard position < count else { return nil }
+        let startLine = line
+        var fields: [String] = []
+        var field: [UInt8] = []
+        field.reserveCapacity(64)
+
+        while true {
+            // At the start of a field.
+            if position < count, bytes[position] == UInt8(ascii: "\"") {
+                let quoteLine = line
+                position += 1
+                var closed = false
+                while position < count {
+                    // Copy the run up to the next quote or line break in one go.
+                    var end = position
+                    while end < count, bytes[end] != UInt8(ascii: "\""), bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+                    field.append(contentsOf: bytes[position..<end])
+                    position = end
+                    guard position < count else { break }
+                    let byte = bytes[position]
+                    if byte == UInt8(ascii: "\"") {
+                        if position + 1 < count, bytes[position + 1] == UInt8(ascii: "\"") {
+                            field.append(UInt8(ascii: "\""))
+                            position += 2
+                        } else {
+                            position += 1
+                            closed = true
+                            break
+                        }
+                    } else {
+                        // A line break inside quotes belongs to the field, as written.
+                        field.append(byte)
+                        position += 1
+                        if byte == 0x0D, position < count, bytes[position] == 0x0A {
+                            field.append(0x0A)
+                            position += 1
+                        }
+                        line += 1
+                    }
+                }
+                guard closed else {
+                    throw CSVError(line: quoteLine, message: "quoted field is not closed")
+                }
+                if position < count {
+                    let byte = bytes[position]
+                    if byte != UInt8(ascii: ","), byte != 0x0A, byte != 0x0D {
+                        throw CSVError(line: line, message: "unexpected character after closing quote")
+                    }
+                }
+            } else {
+                var end = position
+                while end < count {
+                    let byte = bytes[end]
+                    if byte == UInt8(ascii: ",") || byte == 0x0A || byte == 0x0D { break }
+                    if byte == UInt8(ascii: "\"") {
+                        throw CSVError(line: line, message: "quote inside an unquoted field (quote the field and double the quote)")
+                    }
+                    end += 1
+                }
+                field.append(contentsOf: bytes[position..<end])
+                position = end
+            }
+
+            fields.append(try Self.string(field, line: line))
+            field.removeAll(keepingCapacity: true)
+
+            guard position < count else { break }
+            let separator = bytes[position]
+            position += 1
+            if separator == UInt8(ascii: ",") {
+                // A trailing comma at end of input still means one more (empty) field.
+                if position >= count { fields.append(""); break }
+                continue
+            }
+            // Record end: LF, CRLF or a lone CR.
+            if separator == 0x0D, position < count, bytes[position] == 0x0A { position += 1 }
+            line += 1
+            break
+        }
+        return CSVRecord(fields: fields, line: startLine)
+    }
+
+    private static func string(_ bytes: [UInt8], line: Int) throws(CSVError) -> String {
+        if bytes.isEmpty { return "" }
+        // ASCII fast path: every field of the official files but a few names is ASCII.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CSVError(line: line, message: "text is not valid UTF-8")
+        }
+        return text
+    }
+}
+
+/// Column lookup for a header row. Spreadsheet exports keep Ofsted's stray spaces and line
+/// breaks in header cells, so names are compared after collapsing whitespace runs to one space
+/// and trimming.
+public struct CSVHeader: Sendable {
+    public let names: [String]
+    private let index: [String: Int]
+
+    public init(_ fields: [String]) {
+        names = fields.map(CSVHeader.normalise)
+        var index: [String: Int] = [:]
+        for (offset, name) in names.enumerated() where index[name] == nil { index[name] = offset }
+        self.index = index
+    }
+
+    public func column(_ name: String) -> Int? { index[CSVHeader.normalise(name)] }
+
+    public func contains(_ name: String) -> Bool { column(name) != nil }
+
+    /// Collapses every run of whitespace (spaces, tabs, line breaks, no-break spaces) to one
+    /// space and trims both ends.
+    public static func normalise(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for character in text {
+            if character.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(" ") }
+                pendingSpace = false
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+@testable import CarewatchCore
+
+/// Where the official copies live. Tests read them so that checks run against real files.
+enum SharedData {
+    static let root = "/work/shared/data"
+    static var dfe: String { root + "/sources/dfe/csww_indicators_2017_to_2025.csv" }
+    static func ofsted(_ name: String) -> String { root + "/sources/ofsted/csv/" + name }
+    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+}
+
+final class SeedDataTests: XCTestCase {
+    func testDefaultDocumentLoadsEveryRowAsPublished() {
+        let document = SeedData.defaultDocument()
+        XCTAssertEqual(document.councils.count, 153)
+        XCTAssertEqual(document.inspections.count, 778)
+        XCTAssertEqual(document.workforce.count, 1325)
+        XCTAssertEqual(document.inspections.filter { $0.started == nil }.count, 325)
+        XCTAssertEqual(document.inspections.filter { $0.published == nil }.count, 125)
+    }
+
+    func testSlugsAreDerivedAndUnique() {
+        let councils = SeedData.defaultDocument().councils
+        XCTAssertEqual(Set(councils.map(\.slug)).count, councils.count)
+        let hull = councils.first { $0.name == "Kingston upon Hull, City of" }
+        XCTAssertEqual(hull?.slug, "kingston-upon-hull-city-of")
+        XCTAssertEqual(Slug.derive(from: "  St. Helens -- & Co "), "st-helens-co")
+        XCTAssertEqual(Slug.derive(from: "Ynys Môn"), "ynys-mon")
+    }
+
+    func testFormerCodesAndCouncilFields() {
+        let barnsley = SeedData.defaultDocument().councils.first { $0.code == "E08000038" }
+        XCTAssertEqual(barnsley?.formerCodes, ["E08000016"])
+        XCTAssertEqual(barnsley?.laCode, 370)
+        XCTAssertEqual(barnsley?.region, .yorkshireAndTheHumber)
+        XCTAssertEqual(barnsley?.kind, .metropolitanDistrict)
+    }
+
+    func testInspectionIDsAreDeterministicAndUnique() {
+        let inspections = SeedData.defaultDocument().inspections
+        XCTAssertEqual(Set(inspections.map(\.id)).count, inspections.count)
+        for inspection in inspections {
+            XCTAssertTrue(inspection.id.hasPrefix("insp-") && inspection.id.utf8.count == 13)
+            XCTAssertEqual(inspection.id, InspectionID.derive(for: inspection))
+        }
+        // FNV-1a 32 of "a" is 0xe40c292c (reference value).
+        XCTAssertEqual(InspectionID.hex8(InspectionID.fnv1a32("a".utf8)), "e40c292c")
+    }
+
+    func testEmptyFiguresAndVisitsStayEmpty() {
+        let document = SeedData.defaultDocument()
+        let westminster2025 = document.workforce.first { $0.council == "E09000033" && $0.year == 2025 }
+        XCTAssertNotNil(westminster2025)
+        XCTAssertNil(westminster2025?.employedFTE)
+        XCTAssertNil(westminster2025?.agencyRate)
+        XCTAssertTrue(document.inspections.filter { $0.framework.isVisit }.allSatisfy { $0.overall == nil })
+        let hartlepool2017 = document.workforce.first { $0.council == "E06000001" && $0.year == 2017 }
+        XCTAssertEqual(hartlepool2017?.employedFTE, 108.8)
+        XCTAssertEqual(hartlepool2017?.agencyFTE, 10)
+        XCTAssertEqual(hartlepool2017?.source, "csww_indicators_2017_to_2025.csv")
+    }
+
+    func testProvenanceAndLicence() {
+        XCTAssertTrue(SeedData.provenance.hasPrefix("# Provenance of the carewatch default dataset"))
+        XCTAssertTrue(SeedData.licence.contains("Contains public sector information licensed under the Open Government Licence v3.0."))
+    }
+
+    func testSharedCopyMatchesEmbeddedFiles() throws {
+        for name in ["councils.csv", "inspections.csv", "workforce.csv"] {
+            XCTAssertEqual(EmbeddedSeedData.files[name], String(decoding: try SharedData.bytes(SharedData.root + "/" + name), as: UTF8.self), name)
+        }
+    }
+}
