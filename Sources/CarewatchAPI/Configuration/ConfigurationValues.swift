@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#else
+import Darwin
+#endif
+
+/// Parsers for the textual values of flags and environment variables. Each returns the value
+/// or a reason that completes the sentence "'VALUE' is …", so that flag and environment
+/// errors read the same way and name the value that was refused.
+enum ConfigurationValues {
+    struct Invalid: Error, Equatable {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    static func port(_ text: String) throws(Invalid) -> Int {
+        guard let value = strictInteger(text), (0...65_535).contains(value) else {
+            throw Invalid("not a port (0-65535)")
+        }
+        return value
+    }
+
+    /// Address literals only: resolving names would make start-up depend on DNS.
+    static func host(_ text: String) throws(Invalid) -> String {
+        if text == "*" || text == "localhost" { return text }
+        var literal = text
+        if literal.hasPrefix("["), literal.hasSuffix("]") { literal = String(literal.dropFirst().dropLast()) }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, literal, &v4) == 1 || inet_pton(AF_INET6, literal, &v6) == 1 { return literal }
+        throw Invalid("not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1, ::1) or *")
+    }
+
+    /// A count with bounds; `what` names the unit in the message.
+    static func integer(_ text: String, in range: ClosedRange<Int>) throws(Invalid) -> Int {
+        guard let value = strictInteger(text), range.contains(value) else {
+            throw Invalid("not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// Bytes, with an optional binary suffix: `1048576`, `512K`, `512KiB`, `1M`, `1MiB`, `1G`.
+    static func byteSize(_ text: String) throws(Invalid) -> Int {
+        let invalid = Invalid("not a size in bytes from 1 to 1TiB (e.g. 1048576, 512KiB, 64MiB)")
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 13, let number = Int(digits) else { throw invalid }
+        let multiplier: Int
+        switch text.dropFirst(digits.count).lowercased() {
+        case "", "b": multiplier = 1
+        case "k", "kib": multiplier = 1 << 10
+        case "m", "mib": multiplier = 1 << 20
+        case "g", "gib": multiplier = 1 << 30
+        default: throw invalid
+        }
+        let (value, overflow) = number.multipliedReportingOverflow(by: multiplier)
+        guard !overflow, value >= 1, value <= 1 << 40 else { throw invalid }
+        return value
+    }
+
+    /// Seconds, plain or with a unit: `10`, `2.5`, `10s`, `500ms`, `5m`. `allowZero` for
+    /// settings where 0 means "off" or "immediately".
+    static func duration(_ text: String, allowZero: Bool) throws(Invalid) -> Double {
+        let invalid = Invalid("not a duration \(allowZero ? "of 0 or more" : "above 0") (e.g. 10, 2.5s, 500ms, 5m), at most 1 day")
+        var number = Substring(text)
+        var scale = 1.0
+        if number.hasSuffix("ms") { number = number.dropLast(2); scale = 0.001 }
+        else if number.hasSuffix("s") { number = number.dropLast(); scale = 1 }
+        else if number.hasSuffix("m") { number = number.dropLast(); scale = 60 }
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              number.first != ".", number.last != ".", let value = Double(number) else { throw invalid }
+        let seconds = value * scale
+        guard seconds.isFinite, seconds <= 86_400, allowZero ? seconds >= 0 : seconds > 0 else { throw invalid }
+        return seconds
+    }
+
+    static func boolean(_ text: String) throws(Invalid) -> Bool {
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw Invalid("not a boolean (true/false, on/off, yes/no, 1/0)")
+        }
+    }
+
+    static func logLevel(_ text: String) throws(Invalid) -> CarewatchConfiguration.LogLevel {
+        let lowered = text.lowercased()
+        if lowered == "warn" { return .warning }
+        guard let level = CarewatchConfiguration.LogLevel(rawValue: lowered) else {
+            throw Invalid("not a log level (debug, info, warning, error)")
+        }
+        return level
+    }
+
+    static func path(_ text: String) throws(Invalid) -> String {
+        guard !text.contains("\0") else { throw Invalid("not a path") }
+        return text
+    }
+
+    /// Comma-separated, blanks around items ignored, empty items dropped.
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { trimmed($0) }.filter { !$0.isEmpty }
+    }
+
+    /// A bearer key must survive an `Authorization` header unchanged: visible ASCII, no comma
+    /// (the list separator) and no spaces.
+    static func apiKeys(_ text: String) throws(Invalid) -> [String] {
+        let keys = list(text)
+        for key in keys where !isValidAPIKey(key) {
+            throw Invalid("not a list of API keys (visible ASCII characters without spaces or commas)")
+        }
+        return keys
+    }
+
+    static func isValidAPIKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ",") }
+    }
+
+    /// Origins as browsers send them: `scheme://host[:port]`, no path; or `*`.
+    static func origins(_ text: String) throws(Invalid) -> [String] {
+        let origins = list(text)
+        for origin in origins where !isValidOrigin(origin) {
+            throw Invalid("not a list of origins (scheme://host[:port], e.g. https://dash.example.org) or *")
+        }
+        return origins
+    }
+
+    static func isValidOrigin(_ origin: String) -> Bool {
+        if origin == "*" { return true }
+        guard let schemeEnd = origin.range(of: "://") else { return false }
+        let scheme = origin[..<schemeEnd.lowerBound]
+        let authority = origin[schemeEnd.upperBound...]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }),
+              !authority.isEmpty, !authority.contains("/"), !authority.contains("?"), !authority.contains("#"),
+              !authority.contains("@"), authority.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return false }
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            let port = authority[authority.index(after: colon)...]
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  authority[..<colon].count > 0 else { return false }
+        }
+        return true
+    }
+
+    private static func strictInteger(_ text: String) -> Int? {
+        guard !text.isEmpty, text.count <= 18, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
+    }
+
+    static func trimmed(_ text: Substring) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,84 @@
+/// The `--help` texts, generated from `ConfigurationOption.all` so that every flag is
+/// listed with its variable and default exactly as the parser understands it.
+public enum HelpText {
+    public static let overview = """
+        carewatch \(CarewatchVersion.number): English councils' children's services inspections and
+        social work workforce figures, served as a JSON API.
+
+        Usage: carewatch [COMMAND] [OPTIONS]
+
+        Commands:
+          serve            serve the API (the default command)
+          import FILE      load a JSON import document or a CSV file into the data directory
+          export [FILE]    write the whole store as one JSON import document (default: standard output)
+          check [DIR]      verify a data directory's snapshot and journal without serving
+          healthcheck      exit 0 if the server on CAREWATCH_PORT answers /readyz with 200
+
+        Every option can also be set by its environment variable; a flag wins over its variable.
+        Run 'carewatch COMMAND --help' for a command's options, 'carewatch --version' for the version.
+
+        """
+
+    public static func text(for subcommand: Subcommand) -> String {
+        var text = "Usage: \(usage(subcommand))\n\n\(purpose(subcommand))\n\nOptions:\n"
+        var rows = ConfigurationOption.options(for: subcommand).map { option in
+            ("\(option.flagSpelling) \(option.valueName)", option.summary,
+             "env \(option.environmentVariable), default \(option.defaultValue)")
+        }
+        if subcommand == .healthcheck {
+            rows.append(("--timeout DURATION", "give up after this long",
+                         "env \(CommandLineParser.healthcheckTimeoutVariable), default 5s"))
+        }
+        rows.append(("-h, --help", "show this help", ""))
+        let width = rows.map(\.0.count).max() ?? 0
+        for (flag, summary, details) in rows {
+            let padding = String(repeating: " ", count: width - flag.count + 2)
+            text += "  \(flag)\(padding)\(summary)\n"
+            if !details.isEmpty {
+                text += "  \(String(repeating: " ", count: width + 2))\(details)\n"
+            }
+        }
+        return text
+    }
+
+    private static func usage(_ subcommand: Subcommand) -> String {
+        switch subcommand {
+        case .serve: return "carewatch [serve] [OPTIONS]"
+        case .import: return "carewatch import FILE [OPTIONS]"
+        case .export: return "carewatch export [FILE] [OPTIONS]"
+        case .check: return "carewatch check [DATA_DIR] [OPTIONS]"
+        case .healthcheck: return "carewatch healthcheck [OPTIONS]"
+        }
+    }
+
+    private static func purpose(_ subcommand: Subcommand) -> String {
+        switch subcommand {
+        case .serve:
+            return """
+                Serves the API over HTTP/1.1 until SIGTERM or SIGINT, then drains in-flight requests and
+                writes a snapshot. An empty data directory starts with the embedded data (or --seed).
+                """
+        case .import:
+            return """
+                Loads FILE (a JSON import document, one of carewatch's CSV files, DfE's csww_indicators CSV
+                or an Ofsted CSV export; - for standard input) into the data directory, all or nothing.
+                Stop the server first: the data directory is locked while it runs.
+                """
+        case .export:
+            return """
+                Writes the whole store as one JSON document, the shape that import and POST /v1/import take.
+                Stop the server first, or use GET /v1/export on the running server.
+                """
+        case .check:
+            return """
+                Opens DATA_DIR (default: the configured data directory), verifies the newest snapshot and
+                replays the journal without changing anything, and reports counts. Exit 1 if it is damaged.
+                """
+        case .healthcheck:
+            return """
+                Asks the server on this machine (GET /readyz on CAREWATCH_HOST/CAREWATCH_PORT, a wildcard
+                host meaning loopback) whether it is ready: exit 0 on 200, 1 otherwise. For container health checks.
+                """
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import XCTest
+@testable import CarewatchAPI
+
+/// Help is the documentation operators actually read, so it must list every option a
+/// command accepts, with the variable and default that go with it.
+final class ConfigurationHelpTests: XCTestCase {
+    func testEachCommandsHelpListsEachOfItsOptionsWithVariableAndDefault() {
+        for subcommand in Subcommand.allCases {
+            let text = HelpText.text(for: subcommand)
+            XCTAssertTrue(text.hasPrefix("Usage: carewatch"), "\(subcommand)")
+            for option in ConfigurationOption.options(for: subcommand) {
+                XCTAssertTrue(text.contains("\(option.flagSpelling) \(option.valueName)"), "\(subcommand): \(option.flag)")
+                XCTAssertTrue(text.contains("env \(option.environmentVariable), default \(option.defaultValue)"),
+                              "\(subcommand): \(option.flag)")
+            }
+            for option in ConfigurationOption.all where !option.subcommands.contains(subcommand) {
+                XCTAssertFalse(text.contains("\(option.flagSpelling) "), "\(subcommand) does not take \(option.flag)")
+            }
+        }
+    }
+
+    func testOverviewNamesEveryCommand() {
+        for subcommand in Subcommand.allCases {
+            XCTAssertTrue(HelpText.overview.contains("  \(subcommand.rawValue)"), "\(subcommand)")
+        }
+    }
+
+    func testOptionTableIsConsistent() {
+        let flags = ConfigurationOption.all.map(\.flag)
+        XCTAssertEqual(flags.count, Set(flags).count, "flags are unique")
+        for option in ConfigurationOption.all {
+            XCTAssertEqual(option.environmentVariable,
+                           "CAREWATCH_" + option.flag.uppercased().replacingOccurrences(of: "-", with: "_"),
+                           "variables follow the flag names")
+            XCTAssertFalse(option.subcommands.isEmpty)
+        }
+    }
+
+    func testDocumentedDefaultsAreTheDefaults() throws {
+        // Parsing each documented default (where it is a value) must give the built-in default.
+        for option in ConfigurationOption.options(for: .serve) where !option.defaultValue.contains(" ") && option.defaultValue != "none" {
+            guard case .serve(let configuration) = try CommandLineParser.parse(
+                arguments: ["--\(option.flag)", option.defaultValue], environment: [:]) else {
+                return XCTFail("expected serve")
+            }
+            XCTAssertEqual(configuration, CarewatchConfiguration(), "default of --\(option.flag)")
+        }
+    }
+}
