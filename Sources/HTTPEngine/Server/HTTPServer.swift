@@ -7,11 +7,19 @@ public struct HTTPServerError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// The public face of the engine: binds, accepts, and hands complete requests to one handler.
+/// The engine's entry point: binds the configured addresses, runs a fixed pool of event loops
+/// (serial queues, about one per core) and hands each complete request to one handler.
 public final class HTTPServer: Sendable {
     public let configuration: ServerConfiguration
-    let handler: HTTPHandler
-    let bodyLimitFor: @Sendable (HTTPMethod, String) -> Int?
+    let context: ServerContext
+    let loops: [EventLoop]
+    private struct Runtime {
+        var started = false
+        var stopped = false
+        var listeners: [Listener] = []
+        var port = 0
+    }
+    private let runtime = Mutex(Runtime())
 
     public convenience init(configuration: ServerConfiguration, router: Router) {
         let handler = router.makeHandler()
@@ -21,14 +29,146 @@ public final class HTTPServer: Sendable {
     public init(configuration: ServerConfiguration, handler: @escaping HTTPHandler,
                 bodyLimit: @escaping @Sendable (HTTPMethod, String) -> Int? = { _, _ in nil }) {
         self.configuration = configuration
-        self.handler = handler
-        self.bodyLimitFor = bodyLimit
+        let context = ServerContext(configuration: configuration, handler: handler, bodyLimitFor: bodyLimit)
+        self.context = context
+        self.loops = (0..<max(1, configuration.eventLoopCount)).map { EventLoop(index: $0, context: context) }
     }
 
-    public func start() throws { throw HTTPServerError("not implemented yet") }
-    public var boundPort: Int { 0 }
-    public var openConnections: Int { 0 }
-    public var isDraining: Bool { false }
-    public func shutdown(timeout: Double? = nil) {}
-    public func runUntilTerminated(beforeDrain: @Sendable () -> Void = {}, afterDrain: @Sendable () -> Void = {}) {}
+    /// Binds and starts accepting. Throws a readable error (e.g. "address already in use").
+    public func start() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let fds = try bindAll()
+        let listeners = fds.map { Listener(fd: $0, loops: loops, context: context) }
+        let port = fds.first.map { Socket.localPort($0) } ?? 0
+        try runtime.withLock { r in
+            guard !r.started else {
+                for fd in fds { close(fd) }
+                throw HTTPServerError("Server already started")
+            }
+            r.started = true
+            r.listeners = listeners
+            r.port = port
+        }
+        for loop in loops { loop.queue.async { loop.startSweeping() } }
+        for l in listeners { l.start() }
+    }
+
+    public var boundPort: Int { runtime.withLock { $0.port } }
+    public var openConnections: Int { context.openConnections.load(ordering: .relaxed) }
+    public var isDraining: Bool { context.isDraining }
+
+    /// Stops accepting, closes idle connections, lets in-flight requests finish (their answers
+    /// carry `Connection: close`), and returns when all are closed or the timeout passed; then
+    /// closes whatever is left.
+    public func shutdown(timeout: Double? = nil) {
+        let listeners: [Listener] = runtime.withLock { r in
+            if r.stopped { return [] }
+            r.stopped = true
+            let l = r.listeners
+            r.listeners = []
+            return l
+        }
+        context.draining.store(true, ordering: .relaxed)
+        for l in listeners { l.stop() }
+        for loop in loops { loop.queue.async { loop.beginDrain() } }
+        let limit = timeout ?? configuration.drainTimeout
+        let deadline = monotonicNanos() &+ UInt64(max(0, limit) * 1e9)
+        while openConnections > 0 && monotonicNanos() < deadline {
+            usleep(5_000)
+        }
+        for loop in loops {
+            loop.queue.sync {
+                loop.closeAll()
+                loop.stopSweeping()
+            }
+        }
+        LogSink.standardOutput.flush()
+    }
+
+    /// Blocks until SIGTERM or SIGINT, then drains: `beforeDrain` (e.g. readiness goes 503),
+    /// `shutdown`, `afterDrain` (e.g. flush the store).
+    public func runUntilTerminated(beforeDrain: @Sendable () -> Void = {}, afterDrain: @Sendable () -> Void = {}) {
+        let signalled = DispatchSemaphore(value: 0)
+        let queue = DispatchQueue(label: "httpengine.signals")
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            s.setEventHandler { signalled.signal() }
+            s.resume()
+            sources.append(s)
+        }
+        signalled.wait()
+        beforeDrain()
+        shutdown()
+        afterDrain()
+        LogSink.standardOutput.flush()
+        for s in sources { s.cancel() }
+    }
+
+    // MARK: binding
+
+    private func bindAll() throws -> [Int32] {
+        let host = configuration.host
+        let port = configuration.port
+        let backlog = Int32(configuration.backlog)
+        guard (0...65535).contains(port) else { throw HTTPServerError("Invalid port \(port)") }
+        if host == "*" {
+            let v4 = try bindV4(INADDR_ANY, port: port, backlog: backlog, display: "0.0.0.0:\(port)")
+            let actual = Socket.localPort(v4)
+            do {
+                let v6 = try bindV6(in6addr_any, port: actual, v6Only: true, backlog: backlog, display: "[::]:\(actual)")
+                return [v4, v6]
+            } catch {
+                if errno == EAFNOSUPPORT { return [v4] }
+                close(v4)
+                throw error
+            }
+        }
+        var a4 = in_addr()
+        if inet_pton(AF_INET, host, &a4) == 1 {
+            return [try bindV4(a4.s_addr, port: port, backlog: backlog, display: "\(host):\(port)")]
+        }
+        var a6 = in6_addr()
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if inet_pton(AF_INET6, bare, &a6) == 1 {
+            return [try bindV6(a6, port: port, v6Only: false, backlog: backlog, display: "[\(bare)]:\(port)")]
+        }
+        // A host name: bind its first address.
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var result: UnsafeMutablePointer<addrinfo>? = nil
+        let rc = getaddrinfo(host, String(port), &hints, &result)
+        guard rc == 0, let info = result else {
+            throw HTTPServerError("Cannot resolve listen host \(host): \(String(cString: gai_strerror(rc)))")
+        }
+        defer { freeaddrinfo(result) }
+        let fd = try Socket.listen(family: info.pointee.ai_family, address: info.pointee.ai_addr, length: info.pointee.ai_addrlen,
+                                   v6Only: nil, backlog: backlog, display: "\(host):\(port)")
+        return [fd]
+    }
+
+    private func bindV4(_ address: in_addr_t, port: Int, backlog: Int32, display: String) throws -> Int32 {
+        var sin = sockaddr_in()
+        sin.sin_family = sa_family_t(AF_INET)
+        sin.sin_port = in_port_t(UInt16(port).bigEndian)
+        sin.sin_addr = in_addr(s_addr: address)
+        return try withUnsafePointer(to: &sin) {
+            try Socket.listen(family: AF_INET, address: $0, length: socklen_t(MemoryLayout<sockaddr_in>.size),
+                              v6Only: nil, backlog: backlog, display: display)
+        }
+    }
+
+    private func bindV6(_ address: in6_addr, port: Int, v6Only: Bool, backlog: Int32, display: String) throws -> Int32 {
+        var sin6 = sockaddr_in6()
+        sin6.sin6_family = sa_family_t(AF_INET6)
+        sin6.sin6_port = in_port_t(UInt16(port).bigEndian)
+        sin6.sin6_addr = address
+        return try withUnsafePointer(to: &sin6) {
+            try Socket.listen(family: AF_INET6, address: $0, length: socklen_t(MemoryLayout<sockaddr_in6>.size),
+                              v6Only: v6Only, backlog: backlog, display: display)
+        }
+    }
 }
