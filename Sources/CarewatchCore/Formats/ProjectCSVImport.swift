@@ -3,7 +3,9 @@
 /// an unknown council, grade or column is an error, not a skip.
 enum ProjectCSVImport {
     static let councilColumns = ["code", "la_code", "name", "region", "kind", "former_codes"]
-    static let councilOptional: Set<String> = ["slug", "former_codes", "updated_at"]
+    /// `slug` is derived from the name when absent; the `latest_*` and `updated_at` columns of
+    /// an export are the server's to compute, so they are accepted and ignored.
+    static let councilOptional: Set<String> = ["slug", "former_codes", "updated_at", "latest_inspection_id", "latest_published", "latest_overall"]
 
     static let inspectionColumns = [
         "council", "framework", "inspection_type", "started", "published", "overall", "help_and_protection",

@@ -1,0 +1,98 @@
+/// What an import is checked against: the councils and inspections already held. Councils
+/// named by the document itself count too, so one document can bring councils and their data.
+public struct ImportContext: Sendable {
+    public var councils: [Council]
+    public var inspections: [Inspection]
+
+    public init(councils: [Council] = [], inspections: [Inspection] = []) {
+        self.councils = councils
+        self.inspections = inspections
+    }
+}
+
+/// Turns an upload into records, all or nothing: every problem in the file is reported
+/// (`ImportError`), or the whole document is returned for the store to apply in one write.
+/// The format is recognised from the content: JSON by its leading `{`, CSV by its header row.
+public enum Importer {
+    /// - Parameters:
+    ///   - contentType: the request's `Content-Type`, if any. `application/json` and `text/csv`
+    ///     (with any parameters) are checked against the content; nil means detect.
+    ///   - sourceName: the uploaded file's name, recorded as each record's `source` for the
+    ///     official formats. When nil, the name is inferred as PROVENANCE.md writes it.
+    public static func parse(
+        _ bytes: [UInt8], contentType: String?, existing: ImportContext, sourceName: String? = nil
+    ) throws(ImportError) -> ImportDocument {
+        let media = contentType.map { mediaType($0) }
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        let looksLikeJSON = start < bytes.count && (bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "["))
+        switch media {
+        case nil, "application/octet-stream":
+            return looksLikeJSON ? try JSONImport.parse(bytes, existing: existing) : try parseCSV(bytes, existing: existing, sourceName: sourceName)
+        case "application/json":
+            return try JSONImport.parse(bytes, existing: existing)
+        case "text/csv", "application/csv", "text/plain":
+            if looksLikeJSON { throw ImportError(field: "", message: "the body is JSON but was sent as \(media!)") }
+            return try parseCSV(bytes, existing: existing, sourceName: sourceName)
+        case let other?:
+            throw ImportError(field: "Content-Type", message: "\(other) is not an import format (send application/json or text/csv)")
+        }
+    }
+
+    /// `text/csv; charset=utf-8` → `text/csv`.
+    static func mediaType(_ header: String) -> String {
+        let base = header.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+        return CSVHeader.normalise(base).lowercased()
+    }
+
+    /// Which CSV format a header row belongs to.
+    static func csvFormat(_ header: CSVHeader) -> ImportFormat? {
+        if DfEWorkforceImport.isDfEWorkforce(header) { return .dfeWorkforceCSV }
+        if OfstedImport.layout(of: header) != nil { return .ofstedCSV }
+        if header.contains("code"), header.contains("la_code"), header.contains("kind") { return .councilsCSV }
+        if header.contains("council"), header.contains("framework") { return .inspectionsCSV }
+        if header.contains("council"), header.contains("year") { return .workforceCSV }
+        return nil
+    }
+
+    static func parseCSV(_ bytes: [UInt8], existing: ImportContext, sourceName: String?) throws(ImportError) -> ImportDocument {
+        let records: [CSVRecord]
+        do {
+            records = try CSVReader.records(bytes)
+        } catch {
+            throw ImportError(row: error.line, field: "", message: error.message)
+        }
+        guard let first = records.first else { throw ImportError(field: "", message: "the file is empty") }
+        let header = CSVHeader(first.fields)
+        guard let format = csvFormat(header) else {
+            throw ImportError(row: 1, field: "", message: "the header matches no import format (project CSV of councils, inspections or workforce; DfE csww_indicators; an Ofsted inspection-outcomes sheet)")
+        }
+        let rows = records.dropFirst()
+        var issues = IssueCollector()
+        var directory = CouncilDirectory(existing.councils)
+        var document = ImportDocument(format: format)
+        switch format {
+        case .councilsCSV:
+            document.councils = ProjectCSVImport.councils(rows, header: header, directory: &directory, issues: &issues)
+        case .inspectionsCSV:
+            var ids = InspectionIDAllocator(existing: existing.inspections)
+            document.inspections = ProjectCSVImport.inspections(rows, header: header, directory: directory, ids: &ids, issues: &issues)
+        case .workforceCSV:
+            document.workforce = ProjectCSVImport.workforce(rows, header: header, directory: directory, issues: &issues)
+        case .dfeWorkforceCSV:
+            document.workforce = DfEWorkforceImport.parse(rows, header: header, directory: directory, sourceName: sourceName,
+                                                          skipped: &document.skipped, issues: &issues)
+        case .ofstedCSV:
+            var ids = InspectionIDAllocator(existing: existing.inspections)
+            var matcher = InspectionMatcher(existing.inspections)
+            document.inspections = OfstedImport.parse(
+                rows, header: header, layout: OfstedImport.layout(of: header)!, directory: directory, matcher: &matcher,
+                ids: &ids, sourceName: sourceName, skipped: &document.skipped, issues: &issues)
+        case .json:
+            break
+        }
+        try issues.check()
+        return document
+    }
+}

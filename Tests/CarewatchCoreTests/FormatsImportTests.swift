@@ -1,0 +1,183 @@
+import Foundation
+import XCTest
+@testable import CarewatchCore
+
+final class FormatsImportTests: XCTestCase {
+    private var seed: ImportDocument { SeedData.defaultDocument() }
+    private var councilsOnly: ImportContext { ImportContext(councils: seed.councils) }
+    private var seedContext: ImportContext { ImportContext(councils: seed.councils, inspections: seed.inspections) }
+
+    private func importFile(_ path: String, _ context: ImportContext, contentType: String? = "text/csv") throws -> ImportDocument {
+        try Importer.parse(try SharedData.bytes(path), contentType: contentType, existing: context)
+    }
+
+    private func sorted(_ rows: [WorkforceYear]) -> [WorkforceYear] {
+        rows.sorted { ($0.council, $0.year) < ($1.council, $1.year) }
+    }
+
+    // MARK: DfE
+
+    func testDfEFileReproducesTheSeedWorkforceRows() throws {
+        let document = try importFile(SharedData.dfe, councilsOnly)
+        XCTAssertEqual(document.format, .dfeWorkforceCSV)
+        XCTAssertEqual(document.workforce.count, 1325)
+        XCTAssertEqual(sorted(document.workforce), sorted(seed.workforce))
+        // PROVENANCE: 30 rows dropped: 14 joint returns, 16 rows of abolished authorities.
+        XCTAssertEqual(document.skipped.count, 30)
+        XCTAssertEqual(document.skipped.filter { $0.reason.contains("joint return") }.count, 14)
+        XCTAssertEqual(document.skipped.filter { $0.reason.contains("no current council") }.count, 16)
+    }
+
+    func testDfESuppressionSymbolsBecomeNullAndOldCodesMap() throws {
+        let header = "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,inpost_fte,inpost_headcount,starters_fte,starters_headcount,leavers_fte,leavers_headcount,turnover_rate_fte,turnover_rate_headcount,agency_fte,agency_headcount,agency_rate_fte,agency_rate_headcount,agency_cover_fte,agency_cover_rate_fte,vacancy_fte,vacancy_rate_fte,vacancy_agency_cover_rate_fte,case_holders_fte,cases,caseload_fte,working_days_lost_fte,absence_rate_fte"
+        func line(_ level: String, _ la: String, _ code: String, _ name: String, _ inpost: String, _ agency: String) -> String {
+            "2019,Reporting year,\(level),E92000001,England,E12000003,Yorkshire and The Humber,\(la),\(code),\(name),\(inpost),1,1,1,5,1,c,1,\(agency),1,low,1,1,1,x,z,u,1,1,:,1,2.5"
+        }
+        let text = [header,
+                    line("National", "", "", "", "1000", "100"),
+                    line("Local authority", "370", "E08000016", "Barnsley", "150.5", "c"),
+                    line("Local authority", "999", "E10000099", "Gone Shire", "1", "1"),
+                    line("Local authority", "314 / 318", "E09000021 / E09000027", "Kingston upon Thames / Richmond upon Thames", "1", "1")].joined(separator: "\n")
+        let document = try Importer.parse(Array(text.utf8), contentType: nil, existing: councilsOnly)
+        XCTAssertEqual(document.workforce.count, 1)
+        let barnsley = try XCTUnwrap(document.workforce.first)
+        XCTAssertEqual(barnsley.council, "E08000038")
+        XCTAssertEqual(barnsley.employedFTE, 150.5)
+        XCTAssertNil(barnsley.agencyFTE)
+        XCTAssertNil(barnsley.agencyRate)
+        XCTAssertNil(barnsley.turnoverRate)
+        XCTAssertNil(barnsley.caseload)
+        XCTAssertEqual(barnsley.absenceRate, 2.5)
+        XCTAssertEqual(barnsley.source, "csww_indicators_2019_to_2019.csv")
+        XCTAssertEqual(document.skipped.map(\.row), [4, 5])
+    }
+
+    // MARK: Ofsted
+
+    func testILACSHistoryReproducesTheSeedILACSRows() throws {
+        let document = try importFile(SharedData.ofsted("2025_ILACS_inspection_history.csv"), councilsOnly)
+        XCTAssertEqual(document.format, .ofstedCSV)
+        XCTAssertEqual(document.inspections.count, 268)
+        // Bournemouth 2018, Cumbria 2022, Northamptonshire 2019 no longer exist.
+        XCTAssertEqual(document.skipped.count, 3)
+        let expected = Dictionary(uniqueKeysWithValues: seed.inspections.filter { $0.framework == .ilacs }.map { ($0.id, $0) })
+        XCTAssertEqual(expected.count, 268)
+        for var inspection in document.inspections {
+            // The CSV export loses the web link, which lives only in the ODS cell formula.
+            XCTAssertNil(inspection.reportURL)
+            guard let seedRow = expected[inspection.id] else { return XCTFail("unexpected \(inspection)") }
+            inspection.reportURL = seedRow.reportURL
+            XCTAssertEqual(inspection, seedRow)
+        }
+    }
+
+    func testHistory2009TableReproducesTheSeedSIFAndSLACRows() throws {
+        let document = try importFile(SharedData.ofsted("2023_LA_inspections_2009-2023_table1.csv"), councilsOnly)
+        let old = document.inspections.filter { $0.framework == .sif || $0.framework == .safeguardingAndLAC }
+        let expected = seed.inspections.filter { $0.framework == .sif || $0.framework == .safeguardingAndLAC }
+        XCTAssertEqual(old.count, 325)
+        XCTAssertEqual(Set(old.map(\.id)), Set(expected.map(\.id)))
+        let byID = Dictionary(uniqueKeysWithValues: expected.map { ($0.id, $0) })
+        for var inspection in old {
+            inspection.reportURL = byID[inspection.id]?.reportURL
+            XCTAssertEqual(inspection, byID[inspection.id])
+        }
+        // Cumbria's records are skipped, and CPI/CPRI/TLAC are reported rather than loaded.
+        XCTAssertTrue(document.skipped.contains { $0.reason.hasPrefix("Cumbria") })
+        XCTAssertEqual(document.skipped.filter { $0.reason.contains("(CPI)") }.count, 48)
+    }
+
+    func testInYearSheetsReproduceTheSeedVisits() throws {
+        let history = seed.inspections.filter { $0.framework == .ilacs || $0.framework == .sif || $0.framework == .safeguardingAndLAC }
+        var context = ImportContext(councils: seed.councils, inspections: history)
+        var visits: [Inspection] = []
+        for file in ["2023_LA_level_in_year_2022-23.csv", "2024_Inspections_in_year_2023-24.csv", "2025_In-year_inspections.csv"] {
+            let document = try importFile(SharedData.ofsted(file), context)
+            XCTAssertTrue(document.inspections.allSatisfy(\.framework.isVisit), file)
+            visits += document.inspections
+            context.inspections += document.inspections
+        }
+        let expected = seed.inspections.filter(\.framework.isVisit)
+        XCTAssertEqual(visits.count, 185)
+        let byID = Dictionary(uniqueKeysWithValues: expected.map { ($0.id, $0) })
+        for var visit in visits {
+            visit.reportURL = byID[visit.id]?.reportURL
+            XCTAssertEqual(visit, byID[visit.id])
+        }
+    }
+
+    func testEveryOfstedSheetOverTheSeedAddsNothing() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: SharedData.root + "/sources/ofsted/csv").sorted()
+        XCTAssertEqual(files.count, 11)
+        for file in files {
+            let document = try importFile(SharedData.ofsted(file), seedContext)
+            XCTAssertEqual(document.format, .ofstedCSV, file)
+            XCTAssertEqual(document.inspections.map { "\($0.council) \($0.type ?? "") \($0.started?.description ?? "") \($0.published?.description ?? "")" }, [], file)
+        }
+    }
+
+    func testDfEOverTheSeedYieldsTheSameRows() throws {
+        let document = try importFile(SharedData.dfe, seedContext, contentType: nil)
+        XCTAssertEqual(sorted(document.workforce), sorted(seed.workforce))
+    }
+
+    func testOfstedNamesAndBadCells() throws {
+        let text = """
+        Web link,Local authority name,Ofsted region,Inspection date,Overall effectiveness,Impact of leaders,Experiences and progress of children who need help and protection,Experiences and progress of children in care,Experiences and progress of care leavers
+        Ofsted Local Authority Webpage,Durham,North East,01/02/2024,Good,Good,Good,Good,
+        Ofsted Local Authority Webpage,St Helens,North West,31/02/2024,Great,Good,Good,Good,
+        Ofsted Local Authority Webpage,"Kingston upon Hull",North East,Not yet inspected,,,,,
+        """
+        XCTAssertThrowsError(try Importer.parse(Array(text.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+            let issues = (error as? ImportError)?.issues ?? []
+            XCTAssertEqual(issues.map(\.row), [3, 3])
+            XCTAssertEqual(Set(issues.map(\.field)), ["Inspection date", "Overall effectiveness"])
+        }
+        let good = text.split(separator: "\n").enumerated().filter { $0.offset != 2 }.map(\.element).joined(separator: "\n")
+        let document = try Importer.parse(Array(good.utf8), contentType: "text/csv", existing: councilsOnly)
+        XCTAssertEqual(document.inspections.count, 1)
+        XCTAssertEqual(document.inspections.first?.council, "E06000047")
+        XCTAssertEqual(document.inspections.first?.started, CalendarDate(year: 2024, month: 2, day: 1))
+        XCTAssertEqual(document.inspections.first?.overall, .good)
+        XCTAssertEqual(document.skipped.count, 1)
+    }
+
+    // MARK: project CSV
+
+    func testProjectCSVErrorsListEveryBadRowAndField() {
+        let text = """
+        council,year,employed_fte,agency_rate,source
+        E06000001,2020,100,5,x
+        E99999999,2020,100,5,x
+        E06000001,twenty,abc,5,x
+        E06000001,2020,1,1,x
+        """
+        XCTAssertThrowsError(try Importer.parse(Array(text.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+            let issues = (error as? ImportError)?.issues ?? []
+            XCTAssertEqual(issues.map { "\($0.row ?? 0):\($0.field)" }, ["3:council", "4:year", "4:employed_fte", "5:year"])
+        }
+    }
+
+    func testProjectCSVsOfTheSeedRoundTrip() throws {
+        let councils = try Importer.parse(SharedData.bytes(SharedData.root + "/councils.csv"), contentType: nil, existing: ImportContext())
+        XCTAssertEqual(councils.format, .councilsCSV)
+        XCTAssertEqual(councils.councils, seed.councils)
+        let inspections = try Importer.parse(SharedData.bytes(SharedData.root + "/inspections.csv"), contentType: nil, existing: councilsOnly)
+        XCTAssertEqual(inspections.inspections, seed.inspections)
+        let unknownColumn = "code,la_code,name,region,kind,colour\nE06000001,805,Hartlepool,North East,unitary,blue\n"
+        XCTAssertThrowsError(try Importer.parse(Array(unknownColumn.utf8), contentType: nil, existing: ImportContext())) { error in
+            XCTAssertEqual((error as? ImportError)?.issues.first?.field, "colour")
+        }
+    }
+
+    func testDetectionAndContentTypes() {
+        XCTAssertThrowsError(try Importer.parse(Array("a,b\n1,2\n".utf8), contentType: "text/csv", existing: ImportContext())) { error in
+            XCTAssertEqual((error as? ImportError)?.issues.first?.row, 1)
+        }
+        XCTAssertThrowsError(try Importer.parse(Array("{}".utf8), contentType: "text/csv", existing: ImportContext()))
+        XCTAssertThrowsError(try Importer.parse(Array("x".utf8), contentType: "image/png", existing: ImportContext()))
+        XCTAssertThrowsError(try Importer.parse(Array("\"open".utf8), contentType: "text/csv; charset=utf-8", existing: ImportContext())) { error in
+            XCTAssertEqual((error as? ImportError)?.issues.first?.row, 1)
+        }
+    }
+}
