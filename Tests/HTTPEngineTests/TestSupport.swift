@@ -5,7 +5,7 @@ import XCTest
 
 /// A deliberately dumb HTTP client on a raw blocking socket, so tests control every byte sent
 /// (split writes, hostile input, half-closes) and see every byte received.
-final class RawClient {
+final class RawClient: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
 
@@ -158,6 +158,17 @@ final class RawClient {
 }
 
 extension XCTestCase {
+    /// Polls a condition (every 10 ms) until it holds or the timeout passes.
+    @discardableResult
+    func waitUntil(_ timeout: Double = 5, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+
     /// A server on an ephemeral port with short timeouts, shut down when the test ends.
     func startServer(_ configure: (inout ServerConfiguration) -> Void = { _ in }, router: Router) throws -> HTTPServer {
         var config = ServerConfiguration()

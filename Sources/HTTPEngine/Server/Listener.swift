@@ -15,10 +15,11 @@ final class Listener: @unchecked Sendable {
     private var cancelled = false
     private var nextLoop = 0
     private static let nextConnectionID = Atomic<UInt64>(1)
-    private static let overloadedResponse = Array(
-        ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nContent-Length: 107\r\n" +
-         "Connection: close\r\nRetry-After: 1\r\n\r\n" +
-         #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"Too many open connections"}"#).utf8)
+    private static let overloadedResponse: [UInt8] = {
+        let body = #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"Too many open connections"}"#
+        return Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n" +
+                      "Content-Length: \(body.utf8.count)\r\nConnection: close\r\nRetry-After: 1\r\n\r\n" + body).utf8)
+    }()
 
     init(fd: Int32, loops: [EventLoop], context: ServerContext) {
         self.fd = fd
