@@ -1,0 +1,80 @@
+import XCTest
+import Glibc
+import Foundation
+@testable import HTTPEngine
+
+final class ShutdownTests: XCTestCase {
+    func testGracefulShutdownFinishesInFlightAndClosesIdle() throws {
+        let server = try startServer()
+        let idle = try RawClient(port: server.boundPort)
+        XCTAssertEqual(idle.request("GET", "/hello")?.status, 200)
+        let busy = try RawClient(port: server.boundPort)
+        busy.send("GET /slow?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertTrue(waitUntil { server.openConnections == 2 })
+        usleep(50_000)   // let the slow request reach its handler
+        let done = DispatchSemaphore(value: 0)
+        let started = Date()
+        DispatchQueue.global().async { server.shutdown(timeout: 3); done.signal() }
+        XCTAssertTrue(idle.isClosedByServer(), "idle keep-alive connection should be closed at once")
+        let r = try XCTUnwrap(busy.readResponse())
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.bodyText, "slow")
+        XCTAssertTrue(r.closes, "in-flight answer during drain carries Connection: close")
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2.5)
+        XCTAssertEqual(server.openConnections, 0)
+        XCTAssertTrue(server.isDraining)
+        // no longer accepting
+        XCTAssertThrowsError(try RawClient(port: server.boundPort).request("GET", "/hello").map { _ in () } ?? { throw HTTPServerError("closed") }())
+    }
+
+    func testShutdownGivesUpAtTheDrainTimeout() throws {
+        var router = Router()
+        router.add(.get, "/never") { _, _ in }   // never responds
+        let server = try startServer(router: router)
+        let c = try RawClient(port: server.boundPort)
+        c.send("GET /never HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertTrue(waitUntil { server.openConnections == 1 })
+        let started = Date()
+        server.shutdown(timeout: 0.3)
+        let took = Date().timeIntervalSince(started)
+        XCTAssertGreaterThanOrEqual(took, 0.25)
+        XCTAssertLessThan(took, 2)
+        XCTAssertEqual(server.openConnections, 0)
+        XCTAssertTrue(c.isClosedByServer())
+    }
+
+    func testRunUntilTerminatedDrainsOnSignal() throws {
+        var config = ServerConfiguration()
+        config.host = "127.0.0.1"
+        config.port = 0
+        config.eventLoopCount = 1
+        let server = HTTPServer(configuration: config, router: TestRoutes.router())
+        try server.start()
+        signal(SIGTERM, SIG_IGN)   // so an early kill() can never take the default action on the test runner
+        let events = EventLog()
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.runUntilTerminated(beforeDrain: { events.add("before") }, afterDrain: { events.add("after") })
+            finished.signal()
+        }
+        XCTAssertEqual(try RawClient(port: server.boundPort).request("GET", "/hello")?.status, 200)
+        // deliver SIGTERM to this process; the signal source (not the default action) must take it
+        var delivered = false
+        for _ in 0..<50 where !delivered {
+            usleep(20_000)
+            kill(getpid(), SIGTERM)
+            delivered = finished.wait(timeout: .now() + 0.1) == .success
+        }
+        XCTAssertTrue(delivered)
+        XCTAssertEqual(events.all, ["before", "after"])
+        XCTAssertTrue(server.isDraining)
+    }
+}
+
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+}
