@@ -30,12 +30,13 @@ volume="carewatch-ci-data-$tag"
 port=$(free_port)
 key="ci-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 base="http://127.0.0.1:$port"
-cleanup() {
+logdir=$(mktemp -d /tmp/carewatch-container.XXXXXX)
+remove_containers() {
     podman rm -f -t 0 "$name" "$name-2" >/dev/null 2>&1 || true
     podman volume rm -f "$volume" >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
-cleanup
+trap 'remove_containers; rm -rf "$logdir"' EXIT
+remove_containers
 
 failures=0
 check() {                # $1 = description, rest = command; records a failure and carries on
@@ -60,7 +61,10 @@ check "every shared library the binary needs is in the image" bash -c '! grep -q
 run_container() {        # $1 = container name
     podman run -d --name "$1" --network=host \
         -e CAREWATCH_PORT="$port" -e CAREWATCH_API_KEYS="$key" \
-        -v "$volume:/data" "$IMAGE" >/dev/null
+        -v "$volume:/data" "$IMAGE" >/dev/null 2>"$logdir/run-$1.err" \
+        || { cat "$logdir/run-$1.err"; die "podman run failed"; }
+    # (Without systemd, podman logs that it cannot schedule the periodic health check;
+    # 'podman healthcheck run' below runs it directly, so that message is kept out of the way.)
 }
 
 step "first container: serve, user, health, write"
