@@ -1,34 +1,89 @@
 import HTTPEngine
+import Foundation
 import Glibc
 
-// A minimal server on the engine alone, for measuring the engine against other frameworks:
-// `/healthz` answers {"status":"ok"} like every peer; no store, no JSON encoding.
-// Usage: EngineBenchServer [port] (or $PORT); binds 127.0.0.1.
+// A minimal server on the engine alone, to measure the engine against other frameworks with
+// the shared bench kit. It answers the kit's four endpoints with the least application work
+// possible, so the figures are the engine's cost: council and list bodies are rendered once at
+// start-up from $FIXTURE; PUT parses and echoes the row. /healthz answers {"status":"ok"}.
+//
+// Usage: EngineBenchServer [port]   (or $PORT; $HOST, default 127.0.0.1; $LOOPS event loops)
 
-let env = { (name: String) -> String? in getenv(name).map { String(cString: $0) } }
+func env(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+
 var config = ServerConfiguration()
 config.host = env("HOST") ?? "127.0.0.1"
 config.port = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 8080 : Int(env("PORT") ?? "") ?? 8080
 if let loops = env("LOOPS").flatMap(Int.init) { config.eventLoopCount = loops }
 
+// Fixture: each council pre-rendered as compact JSON, reachable by code, former code, la_code, slug.
+var councilBodies: [[UInt8]] = []
+var councilIndex: [String: Int] = [:]
+if let path = env("FIXTURE"), let data = FileManager.default.contents(atPath: path),
+   let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+   let councils = document["councils"] as? [[String: Any]] {
+    for council in councils {
+        let i = councilBodies.count
+        councilBodies.append([UInt8]((try? JSONSerialization.data(withJSONObject: council)) ?? Data()))
+        if let code = council["code"] as? String { councilIndex[code] = i }
+        if let slug = council["slug"] as? String { councilIndex[slug] = i }
+        if let la = council["la_code"] as? Int { councilIndex[String(la)] = i }
+        for former in council["former_codes"] as? [String] ?? [] { councilIndex[former] = i }
+    }
+}
+let bodies = councilBodies
+let index = councilIndex
+func listBody(_ limit: Int) -> [UInt8] {
+    var out = Array(#"{"data":["#.utf8)
+    for (i, body) in bodies.prefix(limit).enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        out += body
+    }
+    out += Array(#"],"total":\#(bodies.count),"next_cursor":null}"#.utf8)
+    return out
+}
+let defaultList = listBody(50)
+let apiKeys = Set((env("CAREWATCH_API_KEYS") ?? "bench-key").split(separator: ",").map { "Bearer " + $0 })
 let health: [UInt8] = Array(#"{"status":"ok"}"#.utf8)
+
 var router = Router()
 router.add(.get, "/healthz") { _, responder in
     responder.respond(.json(health))
 }
+router.add(.get, "/v1/councils") { request, responder in
+    guard let raw = request.query["limit"] else { return responder.respond(.json(defaultList)) }
+    guard let limit = Int(raw), (1...500).contains(limit) else {
+        return responder.respond(.problem(.badRequest, detail: "limit must be 1..500"))
+    }
+    responder.respond(.json(limit == 50 ? defaultList : listBody(limit)))
+}
 router.add(.get, "/v1/councils/{council}") { request, responder in
-    let code = request.pathParameters["council"] ?? ""
-    responder.respond(.problem(.notFound, detail: "No council \(code) in the engine bench server"))
+    let key = request.pathParameters["council"] ?? ""
+    guard let i = index[key] else { return responder.respond(.problem(.notFound, detail: "No council \(key)")) }
+    responder.respond(.json(bodies[i]))
+}
+router.add(.put, "/v1/councils/{council}/workforce/{year}") { request, responder in
+    guard let auth = request.headers["Authorization"], apiKeys.contains(auth) else {
+        var r = HTTPResponse.problem(.unauthorized, detail: "A valid bearer key is required")
+        r.headers.add("WWW-Authenticate", "Bearer")
+        return responder.respond(r)
+    }
+    let key = request.pathParameters["council"] ?? ""
+    guard index[key] != nil else { return responder.respond(.problem(.notFound, detail: "No council \(key)")) }
+    guard let row = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any],
+          row["council"] as? String == key, (row["year"] as? Int).map(String.init) == request.pathParameters["year"],
+          let out = try? JSONSerialization.data(withJSONObject: row) else {
+        return responder.respond(.problem(.unprocessableContent, detail: "Not a workforce row for this council and year"))
+    }
+    responder.respond(.json([UInt8](out)))
 }
 
 let server = HTTPServer(configuration: config, router: router)
 do {
     try server.start()
 } catch {
-    let message = Array("EngineBenchServer: \(error)\n".utf8)
-    _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    FileHandle.standardError.write(Data("EngineBenchServer: \(error)\n".utf8))
     exit(1)
 }
-let banner = Array("EngineBenchServer listening on \(config.host):\(server.boundPort)\n".utf8)
-_ = banner.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+FileHandle.standardOutput.write(Data("EngineBenchServer listening on \(config.host):\(server.boundPort)\n".utf8))
 server.runUntilTerminated()
