@@ -24,14 +24,19 @@ public struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.target = target
-        let qIndex = target.firstIndex(of: "?")
-        self.path = path ?? String(target[..<(qIndex ?? target.endIndex)])
-        if let query {
+        if let path, let query {
+            self.path = path
             self.query = query
-        } else if let q = qIndex {
-            self.query = QueryParameters(parsing: String(target[target.index(after: q)...])) ?? QueryParameters()
         } else {
-            self.query = QueryParameters()
+            let qIndex = target.firstIndex(of: "?")
+            self.path = path ?? String(target[..<(qIndex ?? target.endIndex)])
+            if let query {
+                self.query = query
+            } else if let q = qIndex {
+                self.query = QueryParameters(parsing: String(target[target.index(after: q)...])) ?? QueryParameters()
+            } else {
+                self.query = QueryParameters()
+            }
         }
         self.version = version
         self.headers = headers
