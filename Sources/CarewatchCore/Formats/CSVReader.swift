@@ -59,30 +59,43 @@ public struct CSVReader: Sendable {
 
     /// The next record, or nil at the end of the input.
     public mutating func next() throws(CSVError) -> CSVRecord? {
-        let count = bytes.count
-        guard position < count else { return nil }
+        guard position < bytes.count else { return nil }
         let startLine = line
+        var position = self.position
+        var line = self.line
+        let fields = try bytes.withUnsafeBufferPointer { (buffer) throws(CSVError) -> [String] in
+            try CSVReader.record(buffer, position: &position, line: &line)
+        }
+        self.position = position
+        self.line = line
+        return CSVRecord(fields: fields, line: startLine)
+    }
+
+    private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+
+    /// Reads one record starting at `position`, leaving `position` after its line break.
+    private static func record(_ bytes: UnsafeBufferPointer<UInt8>, position: inout Int, line: inout Int) throws(CSVError) -> [String] {
+        let count = bytes.count
         var fields: [String] = []
         var field: [UInt8] = []
-        field.reserveCapacity(64)
-
         while true {
             // At the start of a field.
-            if position < count, bytes[position] == UInt8(ascii: "\"") {
+            if position < count, bytes[position] == quote {
                 let quoteLine = line
                 position += 1
                 var closed = false
+                field.removeAll(keepingCapacity: true)
                 while position < count {
                     // Copy the run up to the next quote or line break in one go.
                     var end = position
-                    while end < count, bytes[end] != UInt8(ascii: "\""), bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-                    field.append(contentsOf: bytes[position..<end])
+                    while end < count, bytes[end] != quote, bytes[end] != lf, bytes[end] != cr { end += 1 }
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<end]))
                     position = end
                     guard position < count else { break }
                     let byte = bytes[position]
-                    if byte == UInt8(ascii: "\"") {
-                        if position + 1 < count, bytes[position + 1] == UInt8(ascii: "\"") {
-                            field.append(UInt8(ascii: "\""))
+                    if byte == quote {
+                        if position + 1 < count, bytes[position + 1] == quote {
+                            field.append(quote)
                             position += 2
                         } else {
                             position += 1
@@ -93,59 +106,58 @@ public struct CSVReader: Sendable {
                         // A line break inside quotes belongs to the field, as written.
                         field.append(byte)
                         position += 1
-                        if byte == 0x0D, position < count, bytes[position] == 0x0A {
-                            field.append(0x0A)
+                        if byte == cr, position < count, bytes[position] == lf {
+                            field.append(lf)
                             position += 1
                         }
                         line += 1
                     }
                 }
-                guard closed else {
-                    throw CSVError(line: quoteLine, message: "quoted field is not closed")
-                }
+                guard closed else { throw CSVError(line: quoteLine, message: "quoted field is not closed") }
                 if position < count {
                     let byte = bytes[position]
-                    if byte != UInt8(ascii: ","), byte != 0x0A, byte != 0x0D {
+                    if byte != comma, byte != lf, byte != cr {
                         throw CSVError(line: line, message: "unexpected character after closing quote")
                     }
                 }
+                let currentLine = line
+                fields.append(try field.withUnsafeBufferPointer { (buffer) throws(CSVError) -> String in try string(buffer, line: currentLine) })
             } else {
                 var end = position
                 while end < count {
                     let byte = bytes[end]
-                    if byte == UInt8(ascii: ",") || byte == 0x0A || byte == 0x0D { break }
-                    if byte == UInt8(ascii: "\"") {
+                    if byte == comma || byte == lf || byte == cr { break }
+                    if byte == quote {
                         throw CSVError(line: line, message: "quote inside an unquoted field (quote the field and double the quote)")
                     }
                     end += 1
                 }
-                field.append(contentsOf: bytes[position..<end])
+                fields.append(try string(UnsafeBufferPointer(rebasing: bytes[position..<end]), line: line))
                 position = end
             }
-
-            fields.append(try Self.string(field, line: line))
-            field.removeAll(keepingCapacity: true)
 
             guard position < count else { break }
             let separator = bytes[position]
             position += 1
-            if separator == UInt8(ascii: ",") {
+            if separator == comma {
                 // A trailing comma at end of input still means one more (empty) field.
                 if position >= count { fields.append(""); break }
                 continue
             }
             // Record end: LF, CRLF or a lone CR.
-            if separator == 0x0D, position < count, bytes[position] == 0x0A { position += 1 }
+            if separator == cr, position < count, bytes[position] == lf { position += 1 }
             line += 1
             break
         }
-        return CSVRecord(fields: fields, line: startLine)
+        return fields
     }
 
-    private static func string(_ bytes: [UInt8], line: Int) throws(CSVError) -> String {
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(CSVError) -> String {
         if bytes.isEmpty { return "" }
         // ASCII fast path: every field of the official files but a few names is ASCII.
-        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        var ascii = true
+        for byte in bytes where byte >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw CSVError(line: line, message: "text is not valid UTF-8")
         }
@@ -167,13 +179,14 @@ public struct CSVHeader: Sendable {
         self.index = index
     }
 
-    public func column(_ name: String) -> Int? { index[CSVHeader.normalise(name)] }
+    public func column(_ name: String) -> Int? { index[name] ?? index[CSVHeader.normalise(name)] }
 
     public func contains(_ name: String) -> Bool { column(name) != nil }
 
     /// Collapses every run of whitespace (spaces, tabs, line breaks, no-break spaces) to one
-    /// space and trims both ends.
+    /// space and trims both ends. Text that needs no change (nearly every cell) is returned as is.
     public static func normalise(_ text: String) -> String {
+        if isNormalASCII(text.utf8) { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -187,5 +200,23 @@ public struct CSVHeader: Sendable {
             }
         }
         return result
+    }
+
+    /// True when `utf8` is ASCII with no leading, trailing or repeated spaces and no other
+    /// whitespace, so normalising would not change it.
+    private static func isNormalASCII(_ utf8: String.UTF8View) -> Bool {
+        var previousSpace = true   // a leading space counts as "after a space"
+        var empty = true
+        for byte in utf8 {
+            empty = false
+            if byte >= 0x80 || (byte < 0x20) { return false }
+            if byte == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+            } else {
+                previousSpace = false
+            }
+        }
+        return empty || !previousSpace
     }
 }

@@ -144,6 +144,7 @@ enum ProjectCSVImport {
         guard issues.isEmpty else { return [] }
         var result: [WorkforceYear] = []
         var rowOfKey: [String: Int] = [:]
+        let figureColumns = workforceFigures.filter { header.contains($0.column) }
         for record in records where !record.isBlank {
             var row = Row(record: record, header: header)
             let councilKey = row.text("council")
@@ -151,7 +152,7 @@ enum ProjectCSVImport {
             if council == nil { row.add("council", councilKey.isEmpty ? "must not be empty" : "no council \(councilKey)") }
             let year = row.integer("year")
             var figures = WorkforceYear(council: council?.code ?? "", year: year ?? 0, source: row.optionalText("source"))
-            for (column, keyPath) in workforceFigures where header.contains(column) {
+            for (column, keyPath) in figureColumns {
                 figures[keyPath: keyPath] = row.number(column)
             }
             issues.absorb(row)
