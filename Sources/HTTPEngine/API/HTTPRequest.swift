@@ -12,8 +12,9 @@ public struct HTTPRequest: Sendable {
     public var routePattern: String?
     public var remoteAddress: String
     public var requestID: String
-    /// Path segments still percent-encoded, so a `%2F` inside a segment does not split it when routing.
-    var rawPathSegments: [Substring]? = nil
+    /// The path still percent-encoded (only when it had escapes), so a `%2F` inside a segment
+    /// does not split it when routing.
+    var rawPath: String? = nil
     /// What the router found before running middleware; consumed after the chain.
     var resolvedRoute: Router.Resolved? = nil
 

@@ -155,7 +155,7 @@ enum HeadParser {
         if p[targetStart] != UInt8(ascii: "/") {
             if targetEnd - targetStart == 1 && p[targetStart] == UInt8(ascii: "*") {
                 guard method == .options else { throw ParseError(.badRequest, "Asterisk-form is only for OPTIONS") }
-                return RequestHead(method: method, target: target, path: "*", rawPathSegments: nil, query: QueryParameters(),
+                return RequestHead(method: method, target: target, path: "*", rawPath: nil, query: QueryParameters(),
                                    version: version, headers: headers, contentLength: contentLength, chunked: chunked,
                                    keepAlive: keepAlive, expectContinue: expectContinue && (chunked || (contentLength ?? 0) > 0))
             }
@@ -163,22 +163,23 @@ enum HeadParser {
         }
         var queryStart = pathStart
         while queryStart < targetEnd && p[queryStart] != UInt8(ascii: "?") { queryStart += 1 }
+        var hasPercent = false
+        for k in pathStart..<queryStart where p[k] == UInt8(ascii: "%") { hasPercent = true; break }
         let path: String
+        var rawPath: String? = nil
         if pathStart == queryStart {
             path = "/"
+        } else if !hasPercent {
+            // Nothing to decode: reuse the target string when it is all path.
+            path = (pathStart == targetStart && queryStart == targetEnd)
+                ? target : String(decoding: UnsafeRawBufferPointer(rebasing: p[pathStart..<queryStart]), as: UTF8.self)
         } else {
             guard let decoded = percentDecode(p, pathStart, queryStart, plusIsSpace: false) else {
                 throw ParseError(.badRequest, "Invalid percent-encoding in path")
             }
             if decoded.utf8.contains(0) { throw ParseError(.badRequest, "NUL in path") }
             path = decoded
-        }
-        var rawSegments: [Substring]? = nil
-        var hasPercent = false
-        for k in pathStart..<queryStart where p[k] == UInt8(ascii: "%") { hasPercent = true; break }
-        if hasPercent {
-            let rawPath = String(decoding: UnsafeRawBufferPointer(rebasing: p[pathStart..<queryStart]), as: UTF8.self)
-            rawSegments = Router.split(rawPath)
+            rawPath = String(decoding: UnsafeRawBufferPointer(rebasing: p[pathStart..<queryStart]), as: UTF8.self)
         }
         var query = QueryParameters()
         if queryStart < targetEnd {
@@ -188,7 +189,7 @@ enum HeadParser {
             query = q
         }
         let hasBody = chunked || (contentLength ?? 0) > 0
-        return RequestHead(method: method, target: target, path: path, rawPathSegments: rawSegments, query: query,
+        return RequestHead(method: method, target: target, path: path, rawPath: rawPath, query: query,
                            version: version, headers: headers, contentLength: contentLength, chunked: chunked,
                            keepAlive: keepAlive, expectContinue: expectContinue && hasBody)
     }

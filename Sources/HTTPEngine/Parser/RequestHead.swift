@@ -3,7 +3,7 @@ struct RequestHead: Sendable {
     var method: HTTPMethod
     var target: String
     var path: String
-    var rawPathSegments: [Substring]?
+    var rawPath: String?
     var query: QueryParameters
     var version: HTTPVersion
     var headers: HTTPHeaders

@@ -62,42 +62,6 @@ public struct Router: Sendable {
         String(path).split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
     }
 
-    /// Finds the node for a path; parameter values are appended in order.
-    static func match(_ node: Node, _ segments: ArraySlice<Substring>, _ values: inout [String]) -> Node? {
-        guard let first = segments.first else { return node.entries.isEmpty ? nil : node }
-        if let child = node.literals[String(first)], let found = match(child, segments.dropFirst(), &values) {
-            return found
-        }
-        if let child = node.param.first, !first.isEmpty {
-            values.append(String(first))
-            if let found = match(child, segments.dropFirst(), &values) { return found }
-            values.removeLast()
-        }
-        return nil
-    }
-
-    /// Splits a request path into segments for matching, percent-decoding each segment on its own.
-    static func segments(of request: HTTPRequest) -> [Substring] {
-        if let raw = request.rawPathSegments { return raw }
-        return split(request.path)
-    }
-
-    func lookup(_ request: HTTPRequest) -> (node: Node, values: [String])? {
-        var values: [String] = []
-        let segs = Router.segments(of: request)
-        guard let node = Router.match(root, segs[...], &values) else { return nil }
-        if request.rawPathSegments != nil {
-            for i in values.indices {
-                var v = values[i]
-                if v.utf8.contains(UInt8(ascii: "%")) {
-                    v = v.withUTF8 { percentDecode(UnsafeRawBufferPointer($0), 0, $0.count, plusIsSpace: false) } ?? v
-                    values[i] = v
-                }
-            }
-        }
-        return (node, values)
-    }
-
     static func entry(_ node: Node, for method: HTTPMethod) -> Entry? {
         if let e = node.entries[method] { return e }
         if method == .head { return node.entries[.get] }
@@ -115,13 +79,15 @@ public struct Router: Sendable {
     }
 
     public func bodyLimit(method: HTTPMethod, path: String) -> Int? {
-        var values: [String] = []
-        guard let node = Router.match(root, Router.split(path)[...], &values) else { return nil }
-        return Router.entry(node, for: method)?.bodyLimit
+        RouteTable(self).bodyLimit(method: method, path: path)
     }
 
-    public func makeHandler() -> HTTPHandler {
-        let router = self
+    /// The frozen table the server matches against (built once, after all routes were added).
+    func makeTable() -> RouteTable { RouteTable(self) }
+
+    public func makeHandler() -> HTTPHandler { makeHandler(table: makeTable()) }
+
+    func makeHandler(table: RouteTable) -> HTTPHandler {
         let dispatch: HTTPHandler = { request, responder in
             switch request.resolvedRoute {
             case .handler(let handler)?:
@@ -152,17 +118,28 @@ public struct Router: Sendable {
         let composed = chain
         return { request, responder in
             var request = request
-            if let found = router.lookup(request) {
-                if let entry = Router.entry(found.node, for: request.method) {
-                    var params: [String: String] = [:]
-                    params.reserveCapacity(entry.paramNames.count)
-                    for (name, value) in zip(entry.paramNames, found.values) { params[name] = value }
-                    request.pathParameters = params
+            // Match on the still-encoded path when it had escapes, so "%2F" stays inside its segment.
+            let encoded = request.rawPath
+            if let found = table.match(encoded ?? request.path) {
+                if let entry = found.node.entry(for: request.method) {
+                    if !entry.paramNames.isEmpty {
+                        var params: [String: String] = [:]
+                        params.reserveCapacity(entry.paramNames.count)
+                        for (name, value) in zip(entry.paramNames, found.values) {
+                            if encoded != nil, value.utf8.contains(UInt8(ascii: "%")) {
+                                var v = String(value)
+                                params[name] = v.withUTF8 { percentDecode(UnsafeRawBufferPointer($0), 0, $0.count, plusIsSpace: false) } ?? String(value)
+                            } else {
+                                params[name] = String(value)
+                            }
+                        }
+                        request.pathParameters = params
+                    }
                     request.routePattern = entry.pattern
                     request.resolvedRoute = .handler(entry.handler)
                 } else {
                     request.routePattern = found.node.pattern
-                    request.resolvedRoute = .wrongMethod(allow: Router.allow(found.node))
+                    request.resolvedRoute = .wrongMethod(allow: found.node.allow)
                 }
             }
             composed(request, responder)

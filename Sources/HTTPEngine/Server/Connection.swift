@@ -234,7 +234,7 @@ final class Connection: @unchecked Sendable {
     private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private func checkHead(_ head: RequestHead) -> ParseError? {
-        if head.contentLength == nil && !head.chunked && context.configuration.lengthRequiredMethods.contains(head.method) {
+        if head.contentLength == nil && !head.chunked && context.lengthRequiredMethods.contains(head.method) {
             return ParseError(.lengthRequired, "A \(head.method.rawValue) request needs Content-Length or chunked framing")
         }
         return nil
@@ -266,7 +266,7 @@ final class Connection: @unchecked Sendable {
         var request = HTTPRequest(
             method: head.method, target: head.target, path: head.path, query: head.query,
             version: head.version, headers: head.headers, body: body, remoteAddress: remoteAddress)
-        request.rawPathSegments = head.rawPathSegments
+        request.rawPath = head.rawPath
         let seq = requestSeq
         let responder = Responder { [self] response in self.respond(response, seq: seq) }
         context.handler(request, responder)

@@ -22,8 +22,9 @@ public final class HTTPServer: Sendable {
     private let runtime = Mutex(Runtime())
 
     public convenience init(configuration: ServerConfiguration, router: Router) {
-        let handler = router.makeHandler()
-        self.init(configuration: configuration, handler: handler, bodyLimit: { router.bodyLimit(method: $0, path: $1) })
+        let table = router.makeTable()
+        let handler = router.makeHandler(table: table)
+        self.init(configuration: configuration, handler: handler, bodyLimit: { table.bodyLimit(method: $0, path: $1) })
     }
 
     public init(configuration: ServerConfiguration, handler: @escaping HTTPHandler,

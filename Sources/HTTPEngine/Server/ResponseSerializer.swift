@@ -48,12 +48,15 @@ enum ResponseSerializer {
     /// Header text from handlers must not be able to inject lines: CR, LF and NUL become spaces.
     @inline(__always)
     static func appendSanitized(_ s: String, to out: inout [UInt8]) {
-        var clean = true
-        for b in s.utf8 where b < 0x20 && b != 0x09 { clean = false; break }
-        if clean {
-            out.append(contentsOf: s.utf8)
-        } else {
-            for b in s.utf8 { out.append(b < 0x20 && b != 0x09 ? 0x20 : b) }
+        var s = s
+        s.withUTF8 { u in
+            var clean = true
+            for b in u where b < 0x20 && b != 0x09 { clean = false; break }
+            if clean {
+                out.append(contentsOf: u)
+            } else {
+                for b in u { out.append(b < 0x20 && b != 0x09 ? 0x20 : b) }
+            }
         }
     }
 

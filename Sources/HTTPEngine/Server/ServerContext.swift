@@ -8,6 +8,8 @@ final class ServerContext: Sendable {
     let handler: HTTPHandler
     let bodyLimitFor: @Sendable (HTTPMethod, String) -> Int?
     let serverHeaderLine: [UInt8]?
+    /// An array, not the configuration's Set: a short linear scan beats hashing a String per request.
+    let lengthRequiredMethods: [HTTPMethod]
     let openConnections = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
 
@@ -17,6 +19,7 @@ final class ServerContext: Sendable {
         self.limits = ParserLimits(configuration)
         self.handler = handler
         self.bodyLimitFor = bodyLimitFor
+        self.lengthRequiredMethods = Array(configuration.lengthRequiredMethods)
         if let name = configuration.serverName {
             serverHeaderLine = Array("Server: \(name)\r\n".utf8)
         } else {
