@@ -48,7 +48,7 @@ timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
         --url "http://127.0.0.1:$port" \
         --checks "$CHECKS" \
         --max-examples "$MAX_EXAMPLES" \
-        --workers 2 \
+        --workers 1 \
         --seed "${SCHEMATHESIS_SEED:-20261123}" \
         --request-timeout 10 \
         --suppress-health-check all \
