@@ -158,6 +158,23 @@ final class FormatsImportTests: XCTestCase {
         }
     }
 
+    func testDomainRulesAreReportedWithTheirRow() {
+        let councils = "code,la_code,name,region,kind\nE06000001,805,Hartlepool,North East,county\nE06000002,8060,Middlesbrough,North East,unitary\n"
+        XCTAssertThrowsError(try Importer.parse(Array(councils.utf8), contentType: "text/csv", existing: ImportContext())) { error in
+            let issues = (error as? ImportError)?.issues ?? []
+            XCTAssertEqual(issues.map { "\($0.row ?? 0):\($0.field)" }, ["2:kind", "3:la_code"])
+        }
+        let inspections = "council,framework,started,published,leadership\nE06000001,ilacs,2020-05-04,2020-04-01,good\n"
+        XCTAssertThrowsError(try Importer.parse(Array(inspections.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+            XCTAssertEqual((error as? ImportError)?.issues.map(\.field), ["published"])
+        }
+        let workforce = "council,year,employed_fte,agency_fte,agency_rate\nE06000001,2020,90,10,140\n"
+        XCTAssertThrowsError(try Importer.parse(Array(workforce.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+            XCTAssertEqual((error as? ImportError)?.issues.first?.field, "agency_rate")
+            XCTAssertEqual((error as? ImportError)?.issues.first?.row, 2)
+        }
+    }
+
     func testProjectCSVsOfTheSeedRoundTrip() throws {
         let councils = try Importer.parse(SharedData.bytes(SharedData.root + "/councils.csv"), contentType: nil, existing: ImportContext())
         XCTAssertEqual(councils.format, .councilsCSV)

@@ -78,6 +78,7 @@ enum DfEWorkforceImport {
                 continue
             }
             rowOfKey[key] = record.line
+            guard issues.add(row: record.line, figures.validate()) else { continue }
             years = years.map { min($0.lowerBound, year)...max($0.upperBound, year) } ?? year...year
             result.append(figures)
         }

@@ -109,6 +109,18 @@ struct IssueCollector {
         }
     }
 
+    /// Adds the domain's own rule violations for the record on `row`. CSV columns carry the
+    /// judgement names without the JSON object prefix, so `judgements.leadership` becomes
+    /// `leadership`. Returns whether the record was valid.
+    @discardableResult
+    mutating func add(row: Int?, _ errors: [FieldError]) -> Bool {
+        for error in errors {
+            let field = error.field.hasPrefix("judgements.") ? String(error.field.dropFirst("judgements.".count)) : error.field
+            add(row: row, field: field, error.message)
+        }
+        return errors.isEmpty
+    }
+
     func check() throws(ImportError) {
         if !isEmpty { throw ImportError(issues: issues, omitted: omitted) }
     }

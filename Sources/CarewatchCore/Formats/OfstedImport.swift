@@ -216,6 +216,7 @@ enum OfstedImport {
                     continue
                 }
                 event.id = ids.assign(event)
+                guard issues.add(row: record.line, event.validate()) else { continue }
                 matcher.add(event)
                 produced.append(event)
             }

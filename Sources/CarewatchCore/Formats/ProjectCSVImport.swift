@@ -84,6 +84,7 @@ enum ProjectCSVImport {
             }
             rowOfSlug[slug] = record.line
             let council = Council(code: code, laCode: laCode, slug: slug, name: name, region: region, kind: kind, formerCodes: former)
+            guard issues.add(row: record.line, council.validate()) else { continue }
             result.append(council)
         }
         for council in result { directory.add(council) }
@@ -132,6 +133,7 @@ enum ProjectCSVImport {
                 continue
             }
             rowOfID[inspection.id] = record.line
+            guard issues.add(row: record.line, inspection.validate()) else { continue }
             result.append(inspection)
         }
         return result
@@ -163,6 +165,7 @@ enum ProjectCSVImport {
                 continue
             }
             rowOfKey[key] = record.line
+            guard issues.add(row: record.line, figures.validate()) else { continue }
             result.append(figures)
         }
         return result
