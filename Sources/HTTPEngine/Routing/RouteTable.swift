@@ -1,3 +1,5 @@
+import Glibc
+
 /// The router frozen for serving: class nodes (no copying while matching), children in small
 /// arrays (no hashing), and matching that walks the path's UTF-8 in place without splitting it
 /// into an array of strings.
@@ -32,34 +34,36 @@ final class RouteTable: Sendable {
 
     init(_ router: Router) { root = Node(router.root) }
 
-    /// Matches a path ("/a/b"); parameter values are raw slices of `path`.
-    func match(_ path: String) -> (node: Node, values: [Substring])? {
-        let whole = Substring(path)
-        guard let first = whole.utf8.first, first == UInt8(ascii: "/") else { return nil }
-        var values: [Substring] = []
-        guard let node = RouteTable.match(root, whole.dropFirst(), &values) else { return nil }
-        return (node, values)
+    /// Matches a path ("/a/b"); parameter values are the raw (still encoded, if it was) segments.
+    func match(_ path: String) -> (node: Node, values: [String])? {
+        var path = path
+        return path.withUTF8 { p -> (node: Node, values: [String])? in
+            guard p.count > 0, p[0] == UInt8(ascii: "/") else { return nil }
+            var ranges: [Range<Int>] = []
+            guard let node = RouteTable.match(root, p, 1, &ranges) else { return nil }
+            let values = ranges.map { String(decoding: UnsafeBufferPointer(rebasing: p[$0]), as: UTF8.self) }
+            return (node, values)
+        }
     }
 
-    private static func match(_ node: Node, _ rest: Substring?, _ values: inout [Substring]) -> Node? {
-        guard let rest else { return node.entries.isEmpty ? nil : node }
-        let segment: Substring
-        let next: Substring?
-        if let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")) {
-            segment = rest[..<slash]
-            next = rest[rest.utf8.index(after: slash)...]
-        } else {
-            segment = rest
-            next = nil
-        }
-        let count = segment.utf8.count
-        for (literal, child) in node.literals where literal.utf8.count == count && literal.utf8.elementsEqual(segment.utf8) {
-            if let found = match(child, next, &values) { return found }
+    /// `start` is the index just after a '/', or nil-equivalent `p.count + 1` once the path is used up.
+    private static func match(_ node: Node, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ ranges: inout [Range<Int>]) -> Node? {
+        if start > p.count { return node.entries.isEmpty ? nil : node }
+        var end = start
+        while end < p.count && p[end] != UInt8(ascii: "/") { end += 1 }
+        let next = end + 1   // past the '/', or p.count + 1 when this was the last segment
+        let count = end - start
+        for (literal, child) in node.literals where literal.utf8.count == count {
+            var literal = literal
+            let same = literal.withUTF8 { l in
+                count == 0 || memcmp(l.baseAddress!, p.baseAddress! + start, count) == 0
+            }
+            if same, let found = match(child, p, next, &ranges) { return found }
         }
         if let child = node.param, count > 0 {
-            values.append(segment)
-            if let found = match(child, next, &values) { return found }
-            values.removeLast()
+            ranges.append(start..<end)
+            if let found = match(child, p, next, &ranges) { return found }
+            ranges.removeLast()
         }
         return nil
     }

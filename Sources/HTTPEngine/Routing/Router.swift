@@ -127,10 +127,10 @@ public struct Router: Sendable {
                         params.reserveCapacity(entry.paramNames.count)
                         for (name, value) in zip(entry.paramNames, found.values) {
                             if encoded != nil, value.utf8.contains(UInt8(ascii: "%")) {
-                                var v = String(value)
-                                params[name] = v.withUTF8 { percentDecode(UnsafeRawBufferPointer($0), 0, $0.count, plusIsSpace: false) } ?? String(value)
+                                var v = value
+                                params[name] = v.withUTF8 { percentDecode(UnsafeRawBufferPointer($0), 0, $0.count, plusIsSpace: false) } ?? value
                             } else {
-                                params[name] = String(value)
+                                params[name] = value
                             }
                         }
                         request.pathParameters = params
