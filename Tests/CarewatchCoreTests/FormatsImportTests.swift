@@ -121,6 +121,21 @@ final class FormatsImportTests: XCTestCase {
         XCTAssertEqual(sorted(document.workforce), sorted(seed.workforce))
     }
 
+    /// A whole-sheet export: title rows above the header, and a second table (authorities
+    /// before the restructure) straight after the first, as in the 2024 ILACS sheet.
+    func testWholeSheetExportWithTitlesAndTwoTables() throws {
+        let table1 = try SharedData.bytes(SharedData.ofsted("2024_ILACS_inspections_2018-2024_table1.csv"))
+        let table2 = try SharedData.bytes(SharedData.ofsted("2024_ILACS_inspections_2018-2024_table2.csv"))
+        let sheet = Array("ILACS inspections 2018 to 2024,,\nThis table shows...,,\n".utf8) + table1
+            + Array("ILACS inspections of local authorities that existed before the restructure\n".utf8) + table2
+        let whole = try Importer.parse(sheet, contentType: "text/csv", existing: councilsOnly)
+        let alone = try Importer.parse(table1, contentType: "text/csv", existing: councilsOnly)
+        XCTAssertGreaterThan(alone.inspections.count, 200)
+        XCTAssertEqual(whole.inspections, alone.inspections)
+        XCTAssertEqual(whole.skipped.count, alone.skipped.count + 3)
+        XCTAssertTrue(whole.skipped.suffix(3).allSatisfy { $0.reason.contains("before the restructure") })
+    }
+
     func testOfstedNamesAndBadCells() throws {
         let text = """
         Web link,Local authority name,Ofsted region,Inspection date,Overall effectiveness,Impact of leaders,Experiences and progress of children who need help and protection,Experiences and progress of children in care,Experiences and progress of care leavers

@@ -63,12 +63,20 @@ public enum Importer {
         } catch {
             throw ImportError(row: error.line, field: "", message: error.message)
         }
-        guard let first = records.first else { throw ImportError(field: "", message: "the file is empty") }
+        guard !records.isEmpty else { throw ImportError(field: "", message: "the file is empty") }
+        // A whole-sheet export of an Ofsted table keeps its title and description rows above
+        // the header; the header is the row whose first cell is "Web link" (data-formats.md §2).
+        var headerIndex = 0
+        if csvFormat(CSVHeader(records[0].fields)) == nil,
+           let found = records.prefix(10).firstIndex(where: { CSVHeader.normalise($0.fields.first ?? "") == "Web link" }) {
+            headerIndex = found
+        }
+        let first = records[headerIndex]
         let header = CSVHeader(first.fields)
         guard let format = csvFormat(header) else {
-            throw ImportError(row: 1, field: "", message: "the header matches no import format (project CSV of councils, inspections or workforce; DfE csww_indicators; an Ofsted inspection-outcomes sheet)")
+            throw ImportError(row: first.line, field: "", message: "the header matches no import format (project CSV of councils, inspections or workforce; DfE csww_indicators; an Ofsted inspection-outcomes sheet)")
         }
-        let rows = records.dropFirst()
+        let rows = records[(headerIndex + 1)...]
         var issues = IssueCollector()
         var directory = CouncilDirectory(existing.councils)
         var document = ImportDocument(format: format)
@@ -86,9 +94,12 @@ public enum Importer {
         case .ofstedCSV:
             var ids = InspectionIDAllocator(existing: existing.inspections)
             var matcher = InspectionMatcher(existing.inspections)
-            document.inspections = OfstedImport.parse(
-                rows, header: header, layout: OfstedImport.layout(of: header)!, directory: directory, matcher: &matcher,
-                ids: &ids, sourceName: sourceName, skipped: &document.skipped, issues: &issues)
+            for (tableHeader, tableRows) in OfstedImport.tables(header: header, rows: rows) {
+                guard let layout = OfstedImport.layout(of: tableHeader) else { continue }
+                document.inspections += OfstedImport.parse(
+                    tableRows, header: tableHeader, layout: layout, directory: directory, matcher: &matcher,
+                    ids: &ids, sourceName: sourceName, skipped: &document.skipped, issues: &issues)
+            }
         case .json:
             break
         }

@@ -158,6 +158,39 @@ enum OfstedImport {
         return nil
     }
 
+    static let rowMarker = "Ofsted Local Authority Webpage"
+
+    /// Splits an export into its tables. Every data row of Ofsted's tables shows the text
+    /// "Ofsted Local Authority Webpage" in column A, so where the rows carry it, the first
+    /// non-blank row without it ends the table (data-formats.md §2b); a later "Web link" row
+    /// starts the next table (the sheets with a second table of abolished authorities), and the
+    /// title rows in between are not data. Rows without the marker at all form one table.
+    static func tables(header: CSVHeader, rows: ArraySlice<CSVRecord>) -> [(CSVHeader, ArraySlice<CSVRecord>)] {
+        let marked = rows.first(where: { !$0.isBlank }).map { CSVHeader.normalise($0.fields[0]) == rowMarker } ?? false
+        guard marked else { return [(header, rows)] }
+        var tables: [(CSVHeader, ArraySlice<CSVRecord>)] = []
+        var currentHeader: CSVHeader? = header
+        var start = rows.startIndex
+        var index = rows.startIndex
+        func close(at end: Int) {
+            if let currentHeader, start < end { tables.append((currentHeader, rows[start..<end])) }
+        }
+        while index < rows.endIndex {
+            let record = rows[index]
+            let first = CSVHeader.normalise(record.fields[0])
+            if record.isBlank || first == rowMarker && currentHeader != nil {
+                index += 1
+                continue
+            }
+            close(at: index)
+            currentHeader = first == "Web link" ? CSVHeader(record.fields) : nil
+            start = index + 1
+            index += 1
+        }
+        close(at: rows.endIndex)
+        return tables
+    }
+
     static func parse(
         _ records: ArraySlice<CSVRecord>, header: CSVHeader, layout: Layout, directory: CouncilDirectory,
         matcher: inout InspectionMatcher, ids: inout InspectionIDAllocator, sourceName: String?,
