@@ -1,0 +1,158 @@
+import Foundation
+import Synchronization
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The durability promise: a 2xx means the write is on disk. Several writers run against the
+/// real binary, which is killed with SIGKILL at a random moment; after a restart on the same
+/// directory every acknowledged write must be there with exactly the values sent.
+final class CrashSafetyTests: EndToEndTestCase {
+    /// One acknowledged write and what a read must show for it afterwards.
+    struct Acknowledged: Sendable {
+        var path: String
+        var expected: [String: Double]
+        var expectedText: [String: String] = [:]
+    }
+
+    final class Ledger: Sendable {
+        private let entries = Mutex<[Acknowledged]>([])
+        private let failures = Mutex<[String]>([])
+        let stop = Atomic<Bool>(false)
+
+        var count: Int { entries.withLock { $0.count } }
+        var all: [Acknowledged] { entries.withLock { $0 } }
+        var unexpected: [String] { failures.withLock { $0 } }
+
+        func record(_ entry: Acknowledged) { entries.withLock { $0.append(entry) } }
+        func fail(_ message: String) { failures.withLock { $0.append(message) } }
+    }
+
+    static let councils = ["E06000001", "E06000002", "E08000028", "E08000038", "E09000001", "E09000002", "E10000003", "E06000053",
+                           "E08000001", "E08000002", "E09000033", "E10000007", "E06000010", "E08000025", "E09000020", "E10000034"]
+
+    func testAcknowledgedWritesSurviveKill9() throws {
+        let directory = try temporaryDirectory(self, "crash")
+        var acknowledged: [Acknowledged] = []
+        for round in 0..<3 {
+            let server = try start(directory, arguments: round == 1 ? ["--snapshot-every", "25"] : [])
+            // Everything acknowledged in earlier rounds survived the previous kill and restart.
+            try verify(acknowledged, on: server, after: "restart before round \(round)")
+
+            let ledger = Ledger()
+            let writers = 4
+            let group = DispatchGroup()
+            let port = server.port
+            for writer in 0..<writers {
+                DispatchQueue.global().async(group: group) {
+                    Self.write(round: round, writer: writer, port: port, ledger: ledger)
+                }
+            }
+            // Kill after a random number of acknowledged writes, while writers are mid-flight.
+            let target = Int.random(in: 15...70)
+            let deadline = Date().addingTimeInterval(120)
+            while ledger.count < target && Date() < deadline && ledger.unexpected.isEmpty { usleep(1_000) }
+            kill(server.pid, SIGKILL)
+            server.killHard()
+            ledger.stop.store(true, ordering: .relaxed)
+            XCTAssertEqual(group.wait(timeout: .now() + 60), .success, "writers stop once the server is gone")
+            XCTAssertEqual(ledger.unexpected, [], "round \(round): only 2xx or connection failures expected")
+            XCTAssertGreaterThanOrEqual(ledger.count, min(target, 15), "round \(round): writes were acknowledged before the kill")
+            XCTAssertTrue(server.terminatedBySignal, "the server died of SIGKILL")
+            acknowledged += ledger.all
+        }
+        let last = try start(directory)
+        try verify(acknowledged, on: last, after: "final restart")
+        // The store still takes writes after all that, and the data directory checks out.
+        let response = try last.client.request("PUT", "/v1/councils/sandwell/workforce/2099",
+                                               headers: authorized(), body: Array(#"{"caseload": 12.5}"#.utf8))
+        XCTAssertTrue([200, 201].contains(response.status), "\(response)")
+        XCTAssertEqual(last.terminate(), 0)
+        let check = try runCarewatch(["check", directory.path])
+        XCTAssertEqual(check.status, 0, "\(check)")
+    }
+
+    /// A writer: distinct workforce rows per (round, writer, index), and an inspection with a
+    /// known id every few writes. Stops at the first connection failure (the kill).
+    static func write(round: Int, writer: Int, port: Int, ledger: Ledger) {
+        let client = RawHTTPClient(port: port, timeout: 30)
+        let headers = [("Authorization", "Bearer \(CarewatchProcess.apiKey)"), ("Content-Type", "application/json")]
+        var index = 0
+        while !ledger.stop.load(ordering: .relaxed) && index < 10_000 {
+            // Each writer owns four councils, so no two writers ever touch the same row and
+            // the last acknowledged value of a row is the one that must be read back.
+            let council = councils[writer * 4 + index % 4]
+            // Years 2030…2089 are free in the embedded data, and distinct per round.
+            let year = 2030 + round * 20 + (index / 4) % 20
+            let employed = Double(round * 100_000 + writer * 10_000 + index) / 10
+            let caseload = Double((writer * 7 + index) % 300) / 10
+            let isInspection = index % 5 == 4
+            let path: String
+            let body: String
+            let method: String
+            var expected: [String: Double] = [:]
+            var expectedText: [String: String] = [:]
+            if isInspection {
+                let id = "crash-r\(round)-w\(writer)-\(index)"
+                method = "POST"
+                path = "/v1/councils/\(council)/inspections"
+                let day = 1 + index % 28
+                body = #"{"id": "\#(id)", "framework": "focused_visit", "started": "2026-02-\#(String(format: "%02d", day))", "published": "2026-03-\#(String(format: "%02d", day))", "visit_theme": "Front door", "summary": "write \#(index) of writer \#(writer)"}"#
+                expectedText = ["council": council, "published": "2026-03-\(String(format: "%02d", day))", "summary": "write \(index) of writer \(writer)"]
+                let readPath = "/v1/inspections/\(id)"
+                do {
+                    let response = try client.request(method, path, headers: headers, body: Array(body.utf8))
+                    if (200..<300).contains(response.status) {
+                        ledger.record(Acknowledged(path: readPath, expected: [:], expectedText: expectedText))
+                    } else if !ledger.stop.load(ordering: .relaxed) {
+                        ledger.fail("\(method) \(path) → \(response)")
+                        return
+                    }
+                } catch {
+                    return
+                }
+            } else {
+                method = "PUT"
+                path = "/v1/councils/\(council)/workforce/\(year)"
+                body = #"{"employed_fte": \#(employed), "caseload": \#(caseload)}"#
+                expected = ["employed_fte": employed, "caseload": caseload, "year": Double(year)]
+                do {
+                    let response = try client.request(method, path, headers: headers, body: Array(body.utf8))
+                    if (200..<300).contains(response.status) {
+                        ledger.record(Acknowledged(path: path, expected: expected))
+                    } else if !ledger.stop.load(ordering: .relaxed) {
+                        ledger.fail("\(method) \(path) → \(response)")
+                        return
+                    }
+                } catch {
+                    return
+                }
+            }
+            index += 1
+        }
+    }
+
+    /// Each acknowledged write reads back with its values. Later writes to the same row win,
+    /// so only the last acknowledged value per path is checked.
+    private func verify(_ acknowledged: [Acknowledged], on server: CarewatchProcess, after: String) throws {
+        var latest: [String: Acknowledged] = [:]
+        for entry in acknowledged { latest[entry.path] = entry }
+        var missing: [String] = []
+        for (path, entry) in latest.sorted(by: { $0.key < $1.key }) {
+            let response = try server.client.request("GET", path)
+            guard response.status == 200 else {
+                missing.append("\(path) → \(response.status)")
+                continue
+            }
+            let object = response.object
+            for (field, value) in entry.expected {
+                XCTAssertEqual(object[field] as? Double, value, "\(after): \(path) \(field)")
+            }
+            for (field, value) in entry.expectedText {
+                XCTAssertEqual(object[field] as? String, value, "\(after): \(path) \(field)")
+            }
+        }
+        XCTAssertEqual(missing, [], "\(after): acknowledged writes lost (\(missing.count) of \(latest.count))")
+    }
+}

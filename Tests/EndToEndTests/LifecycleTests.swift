@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The process around the store: one server per data directory, and SIGTERM draining to a
+/// clean exit with the data kept.
+final class LifecycleTests: EndToEndTestCase {
+    func testSecondServerOnTheSameDirectoryExitsWithAClearMessage() throws {
+        let directory = try temporaryDirectory(self, "lock")
+        let first = try start(directory)
+        let second = try launch(directory)
+        let status = second.waitForExit(timeout: 60)
+        XCTAssertNotNil(status, "the second server gives up instead of serving")
+        XCTAssertNotEqual(status, 0)
+        XCTAssertTrue(second.stderr.contains("in use"), "clear message: \(second.stderr)")
+        XCTAssertTrue(second.stderr.contains(directory.path) || second.stderr.contains(directory.lastPathComponent), "names the directory: \(second.stderr)")
+        // The first is unaffected.
+        XCTAssertEqual(try first.client.request("GET", "/readyz").status, 200)
+        // Offline commands are refused the same way while it runs.
+        let export = try runCarewatch(["export", "--data-dir", directory.path])
+        XCTAssertNotEqual(export.status, 0)
+        XCTAssertTrue(export.stderr.contains("in use"), "\(export)")
+    }
+
+    func testSIGTERMDrainsAndExitsZeroWithTheDataKept() throws {
+        let directory = try temporaryDirectory(self, "sigterm")
+        let server = try start(directory, arguments: ["--drain-timeout", "5s"])
+        for year in 2040..<2045 {
+            let response = try server.client.request("PUT", "/v1/councils/E08000028/workforce/\(year)", headers: authorized(),
+                                                     body: Array(#"{"employed_fte": \#(year).5, "caseload": 11.1}"#.utf8))
+            XCTAssertEqual(response.status, 201, "\(response)")
+        }
+        // An idle keep-alive connection must not hold the drain up past its timeout.
+        let idle = try RawHTTPConnection(port: server.port)
+        XCTAssertEqual(try idle.exchange("GET", "/healthz").status, 200)
+        let started = Date()
+        server.signal(SIGTERM)
+        let status = server.waitForExit(timeout: 30)
+        XCTAssertEqual(status, 0, "clean exit after SIGTERM: \(server.stderr)")
+        XCTAssertFalse(server.terminatedBySignal)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 25, "within the drain timeout, with slack for a loaded machine")
+        XCTAssertTrue(idle.waitForClose(), "idle connections are closed")
+
+        let restarted = try start(directory)
+        for year in 2040..<2045 {
+            let row = try restarted.client.request("GET", "/v1/councils/sandwell/workforce/\(year)")
+            XCTAssertEqual(row.status, 200)
+            XCTAssertEqual(row.object["employed_fte"] as? Double, Double(year) + 0.5)
+        }
+        XCTAssertEqual(try restarted.client.request("GET", "/v1/workforce?limit=1").object["total"] as? Int, 1330)
+    }
+
+    func testSIGTERMLetsAnInFlightRequestFinish() throws {
+        let directory = try temporaryDirectory(self, "inflight")
+        let server = try start(directory, arguments: ["--drain-timeout", "10s"])
+        // Half a request: the head is sent, the body is not yet.
+        let connection = try RawHTTPConnection(port: server.port)
+        let body = Array(#"{"employed_fte": 321.5}"#.utf8)
+        connection.send("PUT /v1/councils/sandwell/workforce/2070 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(CarewatchProcess.apiKey)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
+        usleep(200_000)
+        server.signal(SIGTERM)
+        // Readiness turns off while draining (if we catch it before the exit).
+        usleep(100_000)
+        connection.send(body)
+        let response = try connection.readResponse()
+        XCTAssertEqual(response.status, 201, "the in-flight request completes: \(response)")
+        XCTAssertEqual(server.waitForExit(timeout: 30), 0)
+        let restarted = try start(directory)
+        XCTAssertEqual(try restarted.client.request("GET", "/v1/councils/sandwell/workforce/2070").object["employed_fte"] as? Double, 321.5)
+    }
+
+    func testHealthcheckCommand() throws {
+        let directory = try temporaryDirectory(self, "healthcheck")
+        let server = try start(directory)
+        let healthy = try runCarewatch(["healthcheck", "--port", String(server.port), "--host", "127.0.0.1"])
+        XCTAssertEqual(healthy.status, 0, "\(healthy)")
+        XCTAssertEqual(server.terminate(), 0)
+        let down = try runCarewatch(["healthcheck", "--port", String(server.port), "--timeout", "2s"])
+        XCTAssertNotEqual(down.status, 0, "\(down)")
+        XCTAssertFalse(down.stderr.isEmpty, "says why")
+        let nothing = try runCarewatch(["healthcheck", "--port", String(try freePort()), "--timeout", "2s"])
+        XCTAssertNotEqual(nothing.status, 0, "\(nothing)")
+    }
+}
