@@ -3,6 +3,15 @@
 // one byte at a time and in pieces chosen by the input itself; the outcomes must agree, and
 // nothing may crash, hang or grow without bound.
 
+/// A small route table so whatever paths the fuzzer invents also go through route matching.
+let fuzzRoutes: RouteTable = {
+    var router = Router()
+    for pattern in ["/", "/a/{x}/c", "/a/b", "/v1/councils/{council}/workforce/{year}", "/v1/councils", "/{p}"] {
+        router.add(.get, pattern) { _, _ in }
+    }
+    return router.makeTable()
+}()
+
 enum FuzzOutcome: Equatable {
     case request(String, String, [UInt8])
     case error(Int)
@@ -24,7 +33,10 @@ func fuzzRun(_ chunks: [UnsafeRawBufferPointer]) -> [FuzzOutcome] {
             case .head(let h):
                 head = h
                 // Exercise the router's path handling and query decoding on whatever came through.
-                _ = Router.split(h.path)
+                if let (node, values) = fuzzRoutes.match(h.rawPath ?? h.path) {
+                    precondition(!node.entries.isEmpty)
+                    for v in values { precondition(!v.isEmpty && !v.utf8.contains(UInt8(ascii: "/"))) }
+                }
                 pending = parser.startBody(head: h, limit: 4096)
                 continue
             case .complete(let body):
