@@ -1,0 +1,35 @@
+/// Import and export against the store's current state: the thin layer the API and CLI call.
+extension ImportContext {
+    public init(_ state: StoreState) {
+        self.init(councils: state.councilsAll(), inspections: state.inspectionsAll())
+    }
+}
+
+extension Importer {
+    /// Parses an upload against what the store holds now (councils to resolve, inspections to
+    /// recognise as already held).
+    public static func parse(
+        _ bytes: [UInt8], contentType: String?, existing state: StoreState, sourceName: String? = nil
+    ) throws(ImportError) -> ImportDocument {
+        try parse(bytes, contentType: contentType, existing: ImportContext(state), sourceName: sourceName)
+    }
+}
+
+extension Exporter {
+    /// The export document of `state`, in chunks for `ResponseBody.stream`. Councils by code,
+    /// inspections newest first, workforce rows by council then year, as the state lists them.
+    public static func documentChunks(_ state: StoreState, chunkSize: Int = defaultChunkSize) -> @Sendable () -> [UInt8]? {
+        documentChunks(councils: state.councilsAll(), inspections: state.inspectionsAll(), workforce: state.workforceAll(),
+                       latest: { state.latestInspection(ofCouncil: $0) }, chunkSize: chunkSize)
+    }
+
+    /// The name the API and CLI use for `documentChunks(_:)`.
+    public static func stream(_ state: StoreState, chunkSize: Int = defaultChunkSize) -> @Sendable () -> [UInt8]? {
+        documentChunks(state, chunkSize: chunkSize)
+    }
+
+    public static func document(_ state: StoreState) -> [UInt8] {
+        document(councils: state.councilsAll(), inspections: state.inspectionsAll(), workforce: state.workforceAll(),
+                 latest: { state.latestInspection(ofCouncil: $0) })
+    }
+}
