@@ -110,6 +110,10 @@ final class Connection: @unchecked Sendable {
 
     func drain() {
         draining = true
+        if phase == .lingering {
+            close()
+            return
+        }
         if phase == .reading && !parser.inProgress && output.isEmpty && inbox.isEmpty && currentHead == nil {
             close()
         }

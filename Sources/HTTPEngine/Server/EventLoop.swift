@@ -39,7 +39,7 @@ final class EventLoop: @unchecked Sendable {
         let interval = min(1.0, max(0.01, shortest / 4))
         let t = DispatchSource.makeTimerSource(queue: queue)
         t.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(Int(interval * 250)))
-        t.setEventHandler { [unowned self] in self.sweep() }
+        t.setEventHandler { [weak self] in self?.sweep() }
         t.resume()
         timer = t
     }
