@@ -91,6 +91,14 @@ final class StatisticsRatingTests: XCTestCase {
         return table
     }
 
+    /// The table's inspection dates, council code → start date.
+    private func ofstedStarts(_ file: String) throws -> [String: CalendarDate] {
+        let seed = SeedData.defaultDocument()
+        let document = try Importer.parse(try SharedData.bytes(SharedData.ofsted(file)), contentType: "text/csv",
+                                          existing: ImportContext(councils: seed.councils))
+        return Dictionary(uniqueKeysWithValues: document.inspections.compactMap { i in i.started.map { (i.council, $0) } })
+    }
+
     private func replay(_ asOf: String) -> RatingStatistics {
         let seed = SeedData.defaultDocument()
         return RatingStatistics.compute(councils: seed.councils, inspections: seed.inspections, asOf: date(asOf), basis: .ofsted)
@@ -103,6 +111,10 @@ final class StatisticsRatingTests: XCTestCase {
         for (code, grade) in table {
             XCTAssertEqual(stats.inForce[code]?.overall, grade, code)
         }
+        // The same inspection, not just the same grade.
+        for (code, started) in try ofstedStarts("2025_Inspections_as_at_31_March.csv") {
+            XCTAssertEqual(stats.inForce[code]?.started, started, code)
+        }
         // Ofsted's published distribution for 31 March 2025.
         XCTAssertEqual(stats.national.counts, ["outstanding": 36, "good": 67, "requires_improvement": 31, "adequate": 0, "inadequate": 19,
                                                 "not_yet_inspected": 0])
@@ -114,6 +126,10 @@ final class StatisticsRatingTests: XCTestCase {
         let stats = replay("2024-03-31")
         for (code, grade) in table {
             XCTAssertEqual(stats.inForce[code]?.overall, grade, code)
+        }
+        // The 2024 file gives Isles of Scilly's 2023 start as 10 July; the 2025 file (the seed) says 11 July.
+        for (code, started) in try ofstedStarts("2024_Inspections_31_March_2024.csv") where code != "E06000053" {
+            XCTAssertEqual(stats.inForce[code]?.started, started, code)
         }
         // Cumberland and Westmorland and Furness: "Not yet inspected".
         XCTAssertEqual(stats.national.counts, ["outstanding": 30, "good": 61, "requires_improvement": 43, "adequate": 0, "inadequate": 17,
