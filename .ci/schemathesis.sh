@@ -43,8 +43,12 @@ fi
 log "server ready (pid $server_pid)"
 
 status=0
+# Run from the scratch directory: schemathesis and hypothesis keep their state (.hypothesis,
+# .schemathesis) in the working directory, which must not be the repository.
+spec="$PWD/openapi.yaml"
+cd "$workdir"
 timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
-    schemathesis run openapi.yaml \
+    schemathesis run "$spec" \
         --url "http://127.0.0.1:$port" \
         --checks "$CHECKS" \
         --max-examples "$MAX_EXAMPLES" \
