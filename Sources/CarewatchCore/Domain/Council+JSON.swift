@@ -1,0 +1,168 @@
+extension Council {
+    static let inputFields: Set<String> = ["code", "la_code", "slug", "name", "region", "kind", "former_codes", "latest_inspection", "updated_at"]
+    static let storageFields: Set<String> = inputFields.union(["version"])
+
+    /// Decodes a client document. `latest_inspection` and `updated_at` are derived by the
+    /// server, so they are accepted (a GET body can be sent back) but ignored. A missing
+    /// `slug` is derived from the name. Throws every decoding and validation problem.
+    public init(json: JSONValue) throws(ValidationError) {
+        try self.init(json: json, storage: false)
+    }
+
+    init(json: JSONValue, storage: Bool) throws(ValidationError) {
+        var reader = FieldReader(json, known: storage ? Council.storageFields : Council.inputFields)
+        let code = reader.string("code", required: true)
+        let laCode = reader.int("la_code", required: true)
+        let name = reader.string("name", required: true)
+        let slug = reader.string("slug")
+        let region = reader.enumeration("region", Region.self, required: true)
+        let kind = reader.enumeration("kind", CouncilKind.self, required: true)
+        let formerCodes = reader.stringArray("former_codes") ?? []
+        var updatedAt = Timestamp(secondsSince1970: 0)
+        var version: UInt64 = 0
+        if storage {
+            updatedAt = reader.timestamp("updated_at") ?? updatedAt
+            version = reader.uint64("version") ?? 0
+        } else if let latest = reader.object["latest_inspection"], !latest.isNull, latest.objectValue == nil {
+            reader.fail("latest_inspection", "must be an object or null, not \(latest.typeName)")
+        }
+        guard let code, let laCode, let name, let region, let kind else { throw ValidationError(reader.errors) }
+        self.init(code: code, laCode: laCode, slug: slug ?? Council.slug(from: name), name: name, region: region,
+                  kind: kind, formerCodes: formerCodes, updatedAt: updatedAt, version: version)
+        let errors = reader.errors + (storage ? [] : validate())
+        if !errors.isEmpty { throw ValidationError(errors) }
+    }
+
+    /// The URL-safe name used when a client does not give one: lowercase ASCII letters and
+    /// digits, `&` read as "and", everything else collapsed into single hyphens.
+    public static func slug(from name: String) -> String {
+        var result = ""
+        var pendingHyphen = false
+        for scalar in name.replacingAmpersands().unicodeScalars {
+            let value = scalar.value
+            if (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
+                if pendingHyphen && !result.isEmpty { result.append("-") }
+                pendingHyphen = false
+                result.unicodeScalars.append(scalar)
+            } else if (0x41...0x5A).contains(value) {
+                if pendingHyphen && !result.isEmpty { result.append("-") }
+                pendingHyphen = false
+                result.unicodeScalars.append(Unicode.Scalar(value + 32)!)
+            } else if scalar != "'" && scalar != "’" {
+                pendingHyphen = true
+            }
+        }
+        return result
+    }
+
+    /// Every broken rule of the record on its own (uniqueness across councils is checked by
+    /// the store, which sees the others).
+    public func validate() -> [FieldError] {
+        var errors: [FieldError] = []
+        if !Council.isGSSCode(code) {
+            errors.append(FieldError(field: "code", message: "must be a GSS code: E followed by 8 digits"))
+        } else if !kind.allowedPrefixes.contains(String(code.prefix(3))) {
+            errors.append(FieldError(field: "kind", message: "\(kind.rawValue) does not match the code prefix \(code.prefix(3)) (E10 county, E08 metropolitan_district, E09 london_borough or city_of_london, E06 unitary or isles_of_scilly)"))
+        }
+        if !(100...999).contains(laCode) {
+            errors.append(FieldError(field: "la_code", message: "must be a 3-digit DfE code from 100 to 999"))
+        }
+        if !Council.isSlug(slug) {
+            errors.append(FieldError(field: "slug", message: "must be 1 to 100 lowercase letters a-z, digits and single hyphens, starting and ending with a letter or digit"))
+        }
+        if name.allSatisfy(\.isWhitespace) {
+            errors.append(FieldError(field: "name", message: "must not be empty"))
+        } else if name.count > 200 {
+            errors.append(FieldError(field: "name", message: "must be at most 200 characters"))
+        }
+        var seen: Set<String> = [code]
+        for (index, former) in formerCodes.enumerated() {
+            if !Council.isGSSCode(former) {
+                errors.append(FieldError(field: "former_codes[\(index)]", message: "must be a GSS code: E followed by 8 digits"))
+            } else if !seen.insert(former).inserted {
+                errors.append(FieldError(field: "former_codes[\(index)]", message: "repeats \(former == code ? "the current code" : "another former code")"))
+            }
+        }
+        return errors
+    }
+
+    public static func isGSSCode(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count == 9, utf8.first == UInt8(ascii: "E") else { return false }
+        return utf8.dropFirst().allSatisfy { $0 &- 48 < 10 }
+    }
+
+    public static func isSlug(_ text: String) -> Bool {
+        let utf8 = Array(text.utf8)
+        guard (1...100).contains(utf8.count), utf8.first != UInt8(ascii: "-"), utf8.last != UInt8(ascii: "-") else { return false }
+        var previousHyphen = false
+        for byte in utf8 {
+            let isHyphen = byte == UInt8(ascii: "-")
+            guard isHyphen || (byte >= 0x61 && byte <= 0x7A) || (byte &- 48 < 10) else { return false }
+            if isHyphen && previousHyphen { return false }
+            previousHyphen = isHyphen
+        }
+        return true
+    }
+
+    /// The contract shape, with the derived `latest_inspection` and `updated_at`.
+    public func writeJSON(into writer: inout JSONWriter, latest: Inspection?) {
+        writer.beginObject()
+        writeCommonFields(into: &writer)
+        writer.key("latest_inspection")
+        if let latest {
+            writer.beginObject()
+            writer.field("id", latest.id)
+            writer.field("framework", latest.framework.rawValue)
+            writer.field("published", latest.published?.description)
+            writer.field("overall", latest.overall?.rawValue)
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.field("updated_at", updatedAt.description)
+        writer.endObject()
+    }
+
+    /// The snapshot/journal shape: what a client may set plus the store's own bookkeeping.
+    func writeStorageJSON(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writeCommonFields(into: &writer)
+        writer.field("updated_at", updatedAt.description)
+        writer.key("version")
+        writer.value(version)
+        writer.endObject()
+    }
+
+    private func writeCommonFields(into writer: inout JSONWriter) {
+        writer.field("code", code)
+        writer.field("la_code", laCode)
+        writer.field("slug", slug)
+        writer.field("name", name)
+        writer.field("region", region.rawValue)
+        writer.field("kind", kind.rawValue)
+        writer.key("former_codes")
+        writer.beginArray()
+        for former in formerCodes { writer.value(former) }
+        writer.endArray()
+    }
+}
+
+extension CouncilKind {
+    /// GSS prefixes a council of this kind may have.
+    public var allowedPrefixes: Set<String> {
+        switch self {
+        case .county: return ["E10"]
+        case .metropolitanDistrict: return ["E08"]
+        case .londonBorough, .cityOfLondon: return ["E09"]
+        case .unitary, .islesOfScilly: return ["E06"]
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingAmpersands() -> String {
+        guard contains("&") else { return self }
+        return split(separator: "&", omittingEmptySubsequences: false).joined(separator: " and ")
+    }
+}

@@ -1,0 +1,60 @@
+/// One committed write, as one line of a journal segment:
+///
+///     {"seq":42,"at":1763892000,"changes":[{"op":"put_council","value":{…}}],"crc32":"1a2b3c4d"}
+///
+/// The CRC covers every byte before `,"crc32":` so a torn or bit-flipped record is detected
+/// before its JSON is trusted; the line is still plain JSON for people and tools.
+struct JournalRecord: Sendable {
+    var sequence: UInt64
+    var at: Timestamp
+    var changes: [Change]
+
+    static let checksumSuffixLength = 20   // ,"crc32":"xxxxxxxx"}
+
+    func encode() -> [UInt8] {
+        var writer = JSONWriter(capacity: 512)
+        writer.appendRaw("{\"seq\":")
+        writer.append(integer: Int64(sequence))
+        writer.appendRaw(",\"at\":")
+        writer.append(integer: at.secondsSince1970)
+        writer.appendRaw(",\"changes\":")
+        writer.beginArray()
+        for change in changes { change.writeJSON(into: &writer) }
+        writer.endArray()
+        var bytes = writer.bytes
+        let crc = CRC32.checksum(bytes)
+        bytes += Array(",\"crc32\":\"\(CRC32.hex(crc))\"}\n".utf8)
+        return bytes
+    }
+
+    /// Decodes one line (without its newline), or says why it is not a valid record.
+    static func decode(_ line: ArraySlice<UInt8>) -> Result<JournalRecord, JournalDamage> {
+        guard line.count > checksumSuffixLength else { return .failure(JournalDamage("record too short")) }
+        let payloadEnd = line.endIndex - checksumSuffixLength
+        let suffix = Array(line[payloadEnd...])
+        let prefix = Array(",\"crc32\":\"".utf8)
+        guard Array(suffix[0..<10]) == prefix, suffix[18] == UInt8(ascii: "\""), suffix[19] == UInt8(ascii: "}") else {
+            return .failure(JournalDamage("no checksum at the end of the record"))
+        }
+        let expected = String(decoding: suffix[10..<18], as: UTF8.self)
+        guard CRC32.hex(CRC32.checksum(line[line.startIndex..<payloadEnd])) == expected else {
+            return .failure(JournalDamage("checksum mismatch"))
+        }
+        let json: JSONValue
+        do { json = try JSONParser.parse(line) } catch { return .failure(JournalDamage("invalid JSON: \(error)")) }
+        guard let sequence = json["seq"]?.intValue, sequence > 0, let at = json["at"]?.intValue,
+              let changeValues = json["changes"]?.arrayValue else {
+            return .failure(JournalDamage("record lacks seq, at or changes"))
+        }
+        var changes: [Change] = []
+        for value in changeValues {
+            do { changes.append(try Change(journal: value)) } catch { return .failure(JournalDamage("undecodable change: \(error)")) }
+        }
+        return .success(JournalRecord(sequence: UInt64(sequence), at: Timestamp(secondsSince1970: Int64(at)), changes: changes))
+    }
+}
+
+struct JournalDamage: Error, Sendable {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}

@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Why the store could not open, read or persist. Messages name the file (and offset) so an
+/// operator knows what to look at.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another process (or another `Store` in this one) holds the data directory.
+    case locked(directory: String)
+    /// A system call failed; nothing of the write it belonged to was applied.
+    case io(operation: String, path: String, errno: Int32)
+    /// A journal record that is not the last one is damaged.
+    case corruptJournal(file: String, offset: Int, reason: String)
+    /// No usable snapshot, or the journal does not connect to it.
+    case unrecoverable(String)
+    /// The store was closed, or stopped accepting writes after a failure it could not undo.
+    case closed(String)
+
+    public var description: String {
+        switch self {
+        case .locked(let directory):
+            return "data directory \(directory) is in use by another carewatch process (lock file \(directory)/LOCK is held); stop it or use another directory"
+        case .io(let operation, let path, let code):
+            return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
+        case .corruptJournal(let file, let offset, let reason):
+            return "journal \(file) is damaged at byte offset \(offset): \(reason). The records after it cannot be trusted to follow on; "
+                + "run `carewatch check` and start with --recover to skip damaged records (they are lost)"
+        case .unrecoverable(let message):
+            return message
+        case .closed(let why):
+            return "store is not accepting writes: \(why)"
+        }
+    }
+
+    /// Whether it is an I/O failure (the API answers 503/500 rather than 4xx).
+    public var isIOFailure: Bool { if case .io = self { return true } else { return false } }
+}

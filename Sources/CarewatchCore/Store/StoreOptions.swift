@@ -1,0 +1,53 @@
+/// How a store persists. Defaults suit the server; tests shrink the thresholds and inject faults.
+public struct StoreOptions: Sendable {
+    /// Skip damaged journal records (and accept sequence gaps) instead of refusing to start.
+    /// What was in a skipped record is lost; the start-up log lists each one.
+    public var recover = false
+    /// Load the embedded default data into an empty directory.
+    public var seedWhenEmpty = true
+    /// Take a snapshot after this many committed writes...
+    public var snapshotEveryChanges = 10_000
+    /// ...or this many seconds after the first write since the last snapshot.
+    public var snapshotInterval: Double = 300
+    /// Start a new journal segment once the active one is this large.
+    public var segmentBytes = 64 << 20
+    /// Snapshots kept (the newest plus fallbacks); journal segments are kept from the oldest
+    /// retained snapshot on, so falling back to it loses nothing.
+    public var retainedSnapshots = 2
+    /// Makes chosen system calls fail, for tests of a failing disk.
+    public var faults: FileSystemFaults?
+    /// Where start-up decisions (torn tail cut, snapshot fallback, seeding) are reported.
+    public var log: @Sendable (String) -> Void = { logToStandardError($0) }
+
+    public init() {}
+
+    public init(recover: Bool = false, seedWhenEmpty: Bool = true, snapshotEveryChanges: Int = 10_000, snapshotInterval: Double = 300,
+                segmentBytes: Int = 64 << 20, faults: FileSystemFaults? = nil) {
+        self.recover = recover
+        self.seedWhenEmpty = seedWhenEmpty
+        self.snapshotEveryChanges = snapshotEveryChanges
+        self.snapshotInterval = snapshotInterval
+        self.segmentBytes = segmentBytes
+        self.faults = faults
+    }
+}
+
+/// Figures for `/metrics` and `carewatch check`.
+public struct StoreStatistics: Sendable, Equatable {
+    public var generation: UInt64
+    public var councils: Int
+    public var inspections: Int
+    public var workforceRows: Int
+    /// Bytes in all journal segments on disk.
+    public var journalBytes: Int
+    public var journalSegments: Int
+    public var lastSnapshotGeneration: UInt64?
+    public var lastSnapshotAt: Timestamp?
+    /// Writes committed since the last snapshot.
+    public var changesSinceSnapshot: Int
+    /// Writes acknowledged, and the fdatasync calls that made them durable (group commit
+    /// makes the second smaller under concurrency).
+    public var commits: Int
+    public var syncs: Int
+    public var failedCommits: Int
+}

@@ -1,0 +1,260 @@
+/// How a change turns one state into the next. Every rule that keeps the collections
+/// consistent with each other (councils exist, codes/slugs/la_codes unique, cascades) lives
+/// here, so it holds no matter which client (API, import, journal replay) made the change.
+extension StoreState {
+    /// Applies `changes` as one commit with sequence number `sequence`. Returns the changes
+    /// as they were actually applied (council names resolved to codes, generated ids filled
+    /// in): that resolved form is what gets journaled, so replay needs no guessing.
+    mutating func apply(_ changes: [Change], sequence: UInt64, at time: Timestamp) throws(ValidationError) -> [Change] {
+        var resolved: [Change] = []
+        resolved.reserveCapacity(changes.count)
+        for change in changes {
+            resolved.append(try apply(change, sequence: sequence, at: time))
+        }
+        generation = sequence
+        committedAt = time
+        return resolved
+    }
+
+    private mutating func apply(_ change: Change, sequence: UInt64, at time: Timestamp) throws(ValidationError) -> Change {
+        switch change {
+        case .putCouncil(var council):
+            council.version = sequence
+            council.updatedAt = time
+            try putCouncil(council)
+            return .putCouncil(council)
+        case .deleteCouncil(let key):
+            guard let council = council(named: key) else { throw ValidationError(field: "code", message: "no such council: \(key)") }
+            removeCouncil(council.code)
+            return .deleteCouncil(code: council.code)
+        case .putInspection(var inspection):
+            guard let council = council(named: inspection.council) else {
+                throw ValidationError(field: "council", message: "no such council: \(inspection.council)")
+            }
+            inspection.council = council.code
+            if inspection.id.isEmpty { inspection.id = makeInspectionID(for: inspection) }
+            let errors = inspection.validate()
+            if !errors.isEmpty { throw ValidationError(errors) }
+            inspection.version = sequence
+            putInspection(inspection)
+            return .putInspection(inspection)
+        case .deleteInspection(let id):
+            guard inspectionsByID[id] != nil else { throw ValidationError(field: "id", message: "no such inspection: \(id)") }
+            removeInspection(id)
+            return change
+        case .putWorkforce(var row):
+            guard let council = council(named: row.council) else {
+                throw ValidationError(field: "council", message: "no such council: \(row.council)")
+            }
+            row.council = council.code
+            let errors = row.validate()
+            if !errors.isEmpty { throw ValidationError(errors) }
+            row.version = sequence
+            putWorkforce(row)
+            return .putWorkforce(row)
+        case .deleteWorkforce(let key, let year):
+            guard let council = council(named: key), workforce(council: council.code, year: year) != nil else {
+                throw ValidationError(field: "year", message: "no workforce row for \(key) in \(year)")
+            }
+            removeWorkforce(council: council.code, year: year)
+            return .deleteWorkforce(council: council.code, year: year)
+        }
+    }
+
+    /// Problems that only show against the other councils: a code, former code, slug or
+    /// la_code that already belongs to a different council. Empty when `council` may be put.
+    public func conflicts(for council: Council) -> [FieldError] {
+        var errors: [FieldError] = []
+        func owner(_ key: String) -> String? {
+            if councilsByCode[key] != nil { return key }
+            return aliases[key]
+        }
+        if let other = owner(council.code), other != council.code {
+            errors.append(FieldError(field: "code", message: "is a former code of \(other)"))
+        }
+        if let other = owner(council.slug), other != council.code {
+            errors.append(FieldError(field: "slug", message: "is already used by \(other)"))
+        }
+        if let other = owner(String(council.laCode)), other != council.code {
+            errors.append(FieldError(field: "la_code", message: "is already used by \(other)"))
+        }
+        for (index, former) in council.formerCodes.enumerated() {
+            if let other = owner(former), other != council.code {
+                errors.append(FieldError(field: "former_codes[\(index)]", message: "already belongs to \(other)"))
+            }
+        }
+        return errors
+    }
+
+    /// A deterministic id for a new inspection (`InspectionID`'s hash of what identifies the
+    /// event), so seeding or importing the same published record twice names it the same; a
+    /// collision with a different record moves on to the next candidate.
+    public func makeInspectionID(for inspection: Inspection) -> String {
+        var attempt = 0
+        while true {
+            let id = InspectionID.derive(for: inspection, attempt: attempt)
+            if inspectionsByID[id] == nil { return id }
+            attempt += 1
+        }
+    }
+
+    // MARK: councils
+
+    private mutating func putCouncil(_ council: Council) throws(ValidationError) {
+        var errors = council.validate()
+        errors += conflicts(for: council)
+        if !errors.isEmpty { throw ValidationError(errors) }
+        let previous = councilsByCode[council.code]
+        if let previous {
+            removeAliases(of: previous)
+            SortedIndex.remove(previous.code, from: &councilsByRegion[previous.region, default: []])
+            SortedIndex.remove(previous.code, from: &councilsByKind[previous.kind, default: []])
+        } else {
+            SortedIndex.insert(council.code, into: &councilCodes)
+        }
+        councilsByCode[council.code] = council
+        addAliases(of: council)
+        SortedIndex.insert(council.code, into: &councilsByRegion[council.region, default: []])
+        SortedIndex.insert(council.code, into: &councilsByKind[council.kind, default: []])
+    }
+
+    private mutating func addAliases(of council: Council) {
+        for former in council.formerCodes { aliases[former] = council.code }
+        aliases[council.slug] = council.code
+        aliases[String(council.laCode)] = council.code
+    }
+
+    private mutating func removeAliases(of council: Council) {
+        for former in council.formerCodes { aliases[former] = nil }
+        aliases[council.slug] = nil
+        aliases[String(council.laCode)] = nil
+    }
+
+    private mutating func removeCouncil(_ code: String) {
+        guard let council = councilsByCode.removeValue(forKey: code) else { return }
+        removeAliases(of: council)
+        SortedIndex.remove(code, from: &councilCodes)
+        SortedIndex.remove(code, from: &councilsByRegion[council.region, default: []])
+        SortedIndex.remove(code, from: &councilsByKind[council.kind, default: []])
+        for id in inspectionsByCouncil[code] ?? [] { removeInspection(id) }
+        inspectionsByCouncil[code] = nil
+        for row in workforceByCouncil[code] ?? [] { removeWorkforce(council: code, year: row.year) }
+        workforceByCouncil[code] = nil
+        setLatest(of: code, to: nil)
+    }
+
+    // MARK: inspections
+
+    private mutating func putInspection(_ inspection: Inspection) {
+        if inspectionsByID[inspection.id] != nil { removeInspection(inspection.id) }
+        inspectionsByID[inspection.id] = inspection
+        let byID = inspectionsByID
+        let newer: (String, String) -> Bool = { Inspection.newestFirst(byID[$0]!, byID[$1]!) }
+        SortedIndex.insert(inspection.id, into: &inspectionsByCouncil[inspection.council, default: []], by: newer)
+        SortedIndex.insert(inspection.id, into: &inspectionsByFramework[inspection.framework, default: []], by: newer)
+        if inspection.published != nil {
+            SortedIndex.insert(inspection.id, into: &inspectionsByPublished, by: StoreState.publishedAscending(byID))
+        }
+        refreshLatest(of: inspection.council)
+    }
+
+    private mutating func removeInspection(_ id: String) {
+        guard let inspection = inspectionsByID[id] else { return }
+        do {
+            let byID = inspectionsByID
+            let newer: (String, String) -> Bool = { Inspection.newestFirst(byID[$0]!, byID[$1]!) }
+            SortedIndex.remove(id, from: &inspectionsByCouncil[inspection.council, default: []], by: newer)
+            SortedIndex.remove(id, from: &inspectionsByFramework[inspection.framework, default: []], by: newer)
+            if inspection.published != nil {
+                SortedIndex.remove(id, from: &inspectionsByPublished, by: StoreState.publishedAscending(byID))
+            }
+        }
+        inspectionsByID[id] = nil
+        if inspectionsByCouncil[inspection.council]?.isEmpty == true { inspectionsByCouncil[inspection.council] = nil }
+        refreshLatest(of: inspection.council)
+    }
+
+    static func publishedAscending(_ byID: [String: Inspection]) -> (String, String) -> Bool {
+        { a, b in
+            let x = byID[a]!.published!, y = byID[b]!.published!
+            return x != y ? x < y : a < b
+        }
+    }
+
+    private mutating func refreshLatest(of code: String) {
+        let latest = (inspectionsByCouncil[code] ?? []).first { inspectionsByID[$0]!.overall != nil }
+        setLatest(of: code, to: latest)
+    }
+
+    private mutating func setLatest(of code: String, to id: String?) {
+        if let old = latestGrades[code] {
+            SortedIndex.remove(code, from: &councilsByLatestGrade[old, default: []])
+        }
+        latestInspectionID[code] = id
+        let newGrade = id.flatMap { inspectionsByID[$0]?.overall }
+        latestGrades[code] = newGrade
+        if let newGrade, councilsByCode[code] != nil {
+            SortedIndex.insert(code, into: &councilsByLatestGrade[newGrade, default: []])
+        }
+    }
+
+    // MARK: workforce
+
+    private mutating func putWorkforce(_ row: WorkforceYear) {
+        var rows = workforceByCouncil[row.council] ?? []
+        if let index = rows.firstIndex(where: { $0.year == row.year }) {
+            rows[index] = row
+        } else {
+            let index = rows.firstIndex { $0.year > row.year } ?? rows.count
+            rows.insert(row, at: index)
+            workforceRowCount += 1
+            SortedIndex.insert(row.council, into: &workforceByYear[row.year, default: []])
+        }
+        workforceByCouncil[row.council] = rows
+    }
+
+    private mutating func removeWorkforce(council code: String, year: Int) {
+        guard var rows = workforceByCouncil[code], let index = rows.firstIndex(where: { $0.year == year }) else { return }
+        rows.remove(at: index)
+        workforceByCouncil[code] = rows.isEmpty ? nil : rows
+        workforceRowCount -= 1
+        SortedIndex.remove(code, from: &workforceByYear[year, default: []])
+        if workforceByYear[year]?.isEmpty == true { workforceByYear[year] = nil }
+    }
+}
+
+/// Sorted arrays used as secondary indexes: binary search to find, insert or remove.
+enum SortedIndex {
+    static func insert<T: Comparable>(_ value: T, into array: inout [T]) {
+        insert(value, into: &array, by: <)
+    }
+
+    static func remove<T: Comparable>(_ value: T, from array: inout [T]) {
+        remove(value, from: &array, by: <)
+    }
+
+    static func insert<T: Equatable>(_ value: T, into array: inout [T], by less: (T, T) -> Bool) {
+        let index = lowerBound(value, in: array, by: less)
+        if index < array.count, array[index] == value { return }
+        array.insert(value, at: index)
+    }
+
+    static func remove<T: Equatable>(_ value: T, from array: inout [T], by less: (T, T) -> Bool) {
+        let index = lowerBound(value, in: array, by: less)
+        if index < array.count, array[index] == value {
+            array.remove(at: index)
+        } else if let index = array.firstIndex(of: value) {
+            array.remove(at: index)   // ordering key changed underneath; fall back to a scan
+        }
+    }
+
+    static func lowerBound<T>(_ value: T, in array: [T], by less: (T, T) -> Bool) -> Int {
+        var low = 0, high = array.count
+        while low < high {
+            let mid = (low + high) / 2
+            if less(array[mid], value) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
+
