@@ -4,6 +4,8 @@ struct FieldReader {
     let object: JSONObject
     let prefix: String
     var errors: [FieldError] = []
+    /// When the value is not an object only that is reported, not every member as missing.
+    private var notAnObject = false
 
     /// `known` lists every accepted member; anything else is an "unknown field" error.
     init(_ json: JSONValue, known: Set<String>, prefix: String = "") {
@@ -15,6 +17,7 @@ struct FieldReader {
             }
         } else {
             self.object = JSONObject()
+            notAnObject = true
             errors.append(FieldError(field: prefix.isEmpty ? "body" : String(prefix.dropLast()), message: "must be a JSON object, not \(json.typeName)"))
         }
     }
@@ -26,7 +29,7 @@ struct FieldReader {
     /// The member, or nil when absent or null (reporting "is required" when it must be there).
     mutating func present(_ key: String, required: Bool) -> JSONValue? {
         guard let value = object[key], !value.isNull else {
-            if required { fail(key, "is required") }
+            if required && !notAnObject { fail(key, "is required") }
             return nil
         }
         return value

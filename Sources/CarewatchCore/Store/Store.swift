@@ -316,6 +316,9 @@ public final class Store: @unchecked Sendable {
 
     // MARK: compaction
 
+    /// Returns once any snapshot started in the background has finished (tests, shutdown).
+    public func waitForBackgroundSnapshot() { snapshotQueue.sync {} }
+
     /// Writes a snapshot of the latest durable state now, then removes the snapshots and
     /// journal segments no longer needed.
     public func compact() throws(StoreError) {
