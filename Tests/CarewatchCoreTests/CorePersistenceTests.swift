@@ -282,4 +282,32 @@ final class CorePersistenceTests: XCTestCase {
         XCTAssertThrowsError(try store.write { _ throws -> (changes: [Change], result: Int) in throw Conflict() }) { XCTAssertTrue($0 is Conflict) }
         XCTAssertEqual(store.state.generation, 1)
     }
+
+    func testJournalRotatesIntoSegmentsAndReplaysAcrossThem() throws {
+        let directory = makeTemporaryDirectory(self) + "/data"
+        var options = quietOptions()
+        options.segmentBytes = 600
+        let store = try Store.open(path: directory, options: options)
+        defer { store.close() }
+        for number in 1...12 { try putCouncil(store, number) }
+        XCTAssertGreaterThan(journalSegments(directory).count, 3)
+        let image = crashImage(of: directory)
+        let reopened = try Store.open(path: image, options: quietOptions())
+        XCTAssertEqual(reopened.state.councilCount, 12)
+        XCTAssertEqual(reopened.state.generation, 12)
+        reopened.close()
+        let report = Store.verify(path: image)
+        XCTAssertTrue(report.ok, report.description)
+        XCTAssertEqual(report.councils, 12)
+        // A damaged record in a segment that is not the last is never taken for a torn tail.
+        let damaged = crashImage(of: directory)
+        let first = journalSegments(damaged)[0]
+        var bytes = [UInt8](FileManager.default.contents(atPath: first)!)
+        bytes.removeLast(5)
+        FileManager.default.createFile(atPath: first, contents: Data(bytes))
+        XCTAssertThrowsError(try Store.open(path: damaged, options: quietOptions())) { error in
+            guard case StoreError.corruptJournal(let file, _, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, first)
+        }
+    }
 }
