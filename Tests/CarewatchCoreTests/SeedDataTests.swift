@@ -44,6 +44,10 @@ final class SeedDataTests: XCTestCase {
             XCTAssertTrue(inspection.id.hasPrefix("insp-") && inspection.id.utf8.count == 13)
             XCTAssertEqual(inspection.id, InspectionID.derive(for: inspection))
         }
+        let taken = Set(inspections.map(\.id))
+        let fresh = InspectionID.generate(existing: taken.contains)
+        XCTAssertFalse(taken.contains(fresh))
+        XCTAssertTrue(fresh.hasPrefix("insp-") && fresh.utf8.count == 13)
         // FNV-1a 32 of "a" is 0xe40c292c (reference value).
         XCTAssertEqual(InspectionID.hex8(InspectionID.fnv1a32("a".utf8)), "e40c292c")
     }

@@ -16,6 +16,17 @@ public enum InspectionID {
                started: inspection.started, published: inspection.published, attempt: attempt)
     }
 
+    /// A fresh random id (`insp-` + 8 hex digits) that `existing` does not report as taken, for
+    /// a record a client creates without one. Random rather than derived, because a client may
+    /// create two records with the same identifying fields on purpose and each needs its own id.
+    public static func generate(existing: (String) -> Bool) -> String {
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            let id = "insp-" + hex8(UInt32.random(in: .min ... .max, using: &generator))
+            if !existing(id) { return id }
+        }
+    }
+
     static func fnv1a32(_ bytes: some Sequence<UInt8>) -> UInt32 {
         var hash: UInt32 = 0x811C_9DC5
         for byte in bytes {
