@@ -39,7 +39,7 @@ final class DescriptorExhaustionTests: XCTestCase {
         let cpuBefore = cpuSeconds()
         usleep(400_000)
         let cpuUsed = cpuSeconds() - cpuBefore
-        XCTAssertLessThan(cpuUsed, 0.2, "accept loop must not spin while out of descriptors")
+        XCTAssertLessThan(cpuUsed, 0.25, "accept loop must not spin while out of descriptors (a spin burns ~0.4 s here)")
 
         // The already-open connection is still served.
         XCTAssertEqual(existing.request("GET", "/hello")?.status, 200)

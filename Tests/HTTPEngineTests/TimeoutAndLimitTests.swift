@@ -16,7 +16,7 @@ final class TimeoutAndLimitTests: XCTestCase {
         let r = try XCTUnwrap(c.readResponse())
         XCTAssertEqual(r.status, 408)
         XCTAssertTrue(r.closes)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
         XCTAssertTrue(c.isClosedByServer())
         assertServerHealthy(server)
     }
@@ -56,7 +56,7 @@ final class TimeoutAndLimitTests: XCTestCase {
         XCTAssertTrue(waitUntil { server.openConnections == 1 })
         let start = Date()
         XCTAssertTrue(waitUntil { server.openConnections == 0 })
-        XCTAssertGreaterThan(Date().timeIntervalSince(start), 0.2)
+        XCTAssertGreaterThan(Date().timeIntervalSince(start), 0.1, "closed by the write timeout, not at once")
         // (not reading the rest: with a 4 KiB window that would take minutes of kernel time)
         assertServerHealthy(server)
     }

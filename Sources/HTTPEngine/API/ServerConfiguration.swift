@@ -24,7 +24,8 @@ public struct ServerConfiguration: Sendable {
     /// How long to wait, after an error answer, for the client to stop sending before closing,
     /// so the kernel does not reset the connection and destroy the answer in flight.
     public var lingerTimeout: Double = 2
-    /// Most bytes of pipelined requests buffered ahead of the one in progress.
+    /// Most bytes of answers to pipelined requests queued on one connection before the engine
+    /// stops working through that client's further requests until the socket drains.
     public var maxPipelineBytes = 64 * 1024
 
     public init() {}

@@ -199,7 +199,7 @@ final class Connection: @unchecked Sendable {
         defer { processing = false }
         var offset = 0
         var pending: RequestParser.Result? = nil
-        while phase == .reading && output.pendingBytes < 64 * 1024 {
+        while phase == .reading && output.pendingBytes < context.configuration.maxPipelineBytes {
             let result = pending ?? parser.parse(bytes, &offset)
             pending = nil
             switch result {
