@@ -164,13 +164,20 @@ final class ErrorStatusTests: APITestCase {
         var badType = council
         badType["la_code"] = "999"
         assertInvalid(try server.post("/v1/councils", badType), field: "la_code")
-        // Every broken rule is listed, not just the first.
-        var many = council
-        many["la_code"] = 5
-        many["region"] = "Atlantis"
-        let problem = assertProblem(try server.post("/v1/councils", many), 422)
+        // Every broken rule is listed, not just the first: decoding errors together, and rule
+        // errors together (rules are checked once the fields decode).
+        var badFields = council
+        badFields["la_code"] = "five"
+        badFields["region"] = "Atlantis"
+        let problem = assertProblem(try server.post("/v1/councils", badFields), 422)
         let fields = Set((problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
         XCTAssertTrue(fields.isSuperset(of: ["la_code", "region"]), "\(fields)")
+        var badRules = council
+        badRules["la_code"] = 5
+        badRules["slug"] = "Not A Slug"
+        let rules = assertProblem(try server.post("/v1/councils", badRules), 422)
+        let ruleFields = Set((rules["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        XCTAssertTrue(ruleFields.isSuperset(of: ["la_code", "slug"]), "\(ruleFields)")
         // Unknown council named inside an inspection PATCH.
         let id = try XCTUnwrap(try server.get("/v1/inspections?limit=1").items.first?["id"] as? String)
         assertInvalid(try server.patch("/v1/inspections/\(id)", ["council": "E99999999"]), field: "council")

@@ -102,6 +102,7 @@ final class ListingTests: APITestCase {
         XCTAssertEqual(seen, seen.sorted())
 
         // The same on inspections, newest first, with an inspection inserted at the top.
+        let inspections = try server.total("/v1/inspections")
         let page1 = try server.get("/v1/inspections?limit=100")
         var ids = page1.items.map(key)
         var next = page1.object["next_cursor"] as? String
@@ -113,8 +114,8 @@ final class ListingTests: APITestCase {
             ids += page.items.map(key)
             next = page.object["next_cursor"] as? String
         }
-        XCTAssertEqual(ids.count, 778)
-        XCTAssertEqual(Set(ids).count, 778)
+        XCTAssertEqual(ids.count, inspections, "the new inspection sorts before the cursor, so is not replayed")
+        XCTAssertEqual(Set(ids).count, inspections)
     }
 
     func testInvalidCursorIs400() throws {

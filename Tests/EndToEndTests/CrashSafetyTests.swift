@@ -61,6 +61,7 @@ final class CrashSafetyTests: EndToEndTestCase {
             XCTAssertGreaterThanOrEqual(ledger.count, min(target, 15), "round \(round): writes were acknowledged before the kill")
             XCTAssertTrue(server.terminatedBySignal, "the server died of SIGKILL")
             acknowledged += ledger.all
+            print("crash round \(round): killed after \(ledger.count) acknowledged writes (target \(target))")
         }
         let last = try start(directory)
         try verify(acknowledged, on: last, after: "final restart")
