@@ -10,6 +10,8 @@ public final class LogSink: Sendable {
 
     let fd: Int32
     let state = Mutex<(buffer: [UInt8], scheduled: Bool)>(([], false))
+    /// Held while writing so two flushes never interleave partial writes of their lines.
+    let writing = Mutex(())
     static let flushQueue = DispatchQueue(label: "httpengine.log-flush", qos: .utility)
     let flushDelay: DispatchTimeInterval = .milliseconds(20)
     let inlineFlushBytes = 64 * 1024
@@ -51,6 +53,10 @@ public final class LogSink: Sendable {
     }
 
     private func writeAll(_ bytes: [UInt8]) {
+        writing.withLock { _ in writeUnlocked(bytes) }
+    }
+
+    private func writeUnlocked(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buf in
             var off = 0
             while off < buf.count {
