@@ -98,9 +98,11 @@ private struct Parser {
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyOffset = index
             let key = try parseString()
-            if object.count < 8 {
+            // Small objects (every API record) check duplicates by scanning; a hash set only
+            // pays off for large ones.
+            if object.count < 32 {
                 if object.contains(key) { throw error("duplicate key \"\(key)\"", at: keyOffset) }
-                if object.count == 7 { seen = Set(object.keys); seen.insert(key) }
+                if object.count == 31 { seen = Set(object.keys); seen.insert(key) }
             } else if !seen.insert(key).inserted {
                 throw error("duplicate key \"\(key)\"", at: keyOffset)
             }
@@ -147,42 +149,77 @@ private struct Parser {
         var negative = false
         if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
-        var integer: UInt64 = 0
-        var digits = 0
+        var mantissa: UInt64 = 0
+        var significant = 0      // digits accumulated into mantissa (leading zeros excluded)
+        var exact = true         // every digit fit into mantissa
+        var decimalExponent = 0
+        @inline(__always) func accumulate(_ digit: UInt8) {
+            if mantissa == 0 && digit == 0 { return }
+            if significant < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                significant += 1
+            } else {
+                exact = false
+            }
+        }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
             if index < bytes.count, isDigit(bytes[index]) { throw error("leading zero in number") }
-            digits = 1
         } else {
             while index < bytes.count, isDigit(bytes[index]) {
-                if digits < 18 { integer = integer &* 10 &+ UInt64(bytes[index] &- 48) }
-                digits += 1
+                if significant < 19 { accumulate(bytes[index] &- 48) } else { exact = false; decimalExponent += 1 }
                 index += 1
             }
         }
-        var simple = digits <= 15
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            simple = false
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("digit expected after '.'") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < bytes.count, isDigit(bytes[index]) {
+                if significant < 19 {
+                    accumulate(bytes[index] &- 48)
+                    decimalExponent -= 1
+                } else if bytes[index] != UInt8(ascii: "0") {
+                    exact = false
+                }
+                index += 1
+            }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            simple = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            var exponentNegative = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("digit expected in exponent") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            var exponent = 0
+            while index < bytes.count, isDigit(bytes[index]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[index] &- 48) }
+                index += 1
+            }
+            decimalExponent += exponentNegative ? -exponent : exponent
         }
-        if simple {
-            let value = Double(integer)
-            return negative ? (integer == 0 ? -0.0 : -value) : value
+        // Clinger's fast path: a mantissa below 2^53 and a power of ten that is itself exact
+        // (<= 10^22) give a correctly rounded result with one multiplication or division.
+        if exact && mantissa < (1 << 53) && decimalExponent >= -22 && decimalExponent <= 22 {
+            var value = Double(mantissa)
+            if decimalExponent < 0 { value /= Parser.powersOfTen[-decimalExponent] } else { value *= Parser.powersOfTen[decimalExponent] }
+            return negative ? -value : value
         }
-        // The grammar is already checked, so strtod only converts (correctly rounded).
-        var text = [CChar](repeating: 0, count: index - start + 1)
-        for offset in 0..<(index - start) { text[offset] = CChar(bitPattern: bytes[start + offset]) }
-        let value = strtod(text, nil)
+        // Everything else: strtod on the already-validated text (correctly rounded).
+        let length = index - start
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer -> Double in
+            for offset in 0..<length { buffer[offset] = CChar(bitPattern: bytes[start + offset]) }
+            buffer[length] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
         guard value.isFinite else { throw error("number out of range", at: start) }
+        return value
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
         return value
     }
 
