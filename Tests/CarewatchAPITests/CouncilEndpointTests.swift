@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 /// `/v1/councils` and `/v1/councils/{council}` against the embedded data: a council is found
@@ -34,7 +35,8 @@ final class CouncilEndpointTests: APITestCase {
             XCTAssertEqual(council["region"] as? String, "West Midlands")
             XCTAssertEqual(council["kind"] as? String, "metropolitan_district")
             XCTAssertEqual((council["former_codes"] as? [Any])?.count, 0)
-            XCTAssertNotNil(council["updated_at"] as? String)
+            let updated = try XCTUnwrap(council["updated_at"] as? String)
+            XCTAssertNotNil(updated.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"#, options: .regularExpression), "RFC 3339 UTC: \(updated)")
             // Latest graded inspection: the 2022 ILACS (the 2024 focused visit carries no grade).
             let latest = council["latest_inspection"] as? [String: Any]
             XCTAssertEqual(latest?["framework"] as? String, "ilacs")

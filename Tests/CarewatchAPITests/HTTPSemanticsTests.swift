@@ -1,4 +1,14 @@
+import Foundation
+import Synchronization
 import XCTest
+
+/// Statuses collected from concurrent requests.
+final class Statuses: Sendable {
+    private let state = Mutex<(all: [Int], winner: String?)>(([], nil))
+    func add(_ status: Int, name: String) { state.withLock { $0.all.append(status); if status == 200 { $0.winner = name } } }
+    var all: [Int] { state.withLock { $0.all } }
+    var winner: String? { state.withLock { $0.winner } }
+}
 
 /// Conditional requests, HEAD and representations: strong ETags on every GET, 304 with no
 /// body, If-Match guarding every kind of write, CSV by Accept or format, pretty JSON.
@@ -99,6 +109,26 @@ final class HTTPSemanticsTests: APITestCase {
         assertStatus(try server.delete("/v1/councils/sandwell/workforce/2018", headers: [("If-Match", try XCTUnwrap(put.header("ETag")))]), 204)
         // If-Match on a row that does not exist never holds.
         assertProblem(try server.put("/v1/councils/sandwell/workforce/2030", ["caseload": 1.0], headers: [("If-Match", rowTag)]), 412)
+    }
+
+    /// The promise behind If-Match: two editors holding the same tag write at the same moment;
+    /// exactly one wins and the other is told (412), never silently overwritten.
+    func testConcurrentEditorsWithTheSameTagExactlyOneWins() throws {
+        for round in 0..<5 {
+            let etag = try XCTUnwrap(try server.get("/v1/councils/sandwell").header("ETag"))
+            let statuses = Statuses()
+            let port = server.port
+            DispatchQueue.concurrentPerform(iterations: 4) { editor in
+                let body = jsonBytes(["name": "Sandwell \(round)-\(editor)"])
+                let response = try? RawHTTPClient(port: port).request("PATCH", "/v1/councils/sandwell", headers: [
+                    ("Authorization", "Bearer \(TestServer.apiKey)"), ("Content-Type", "application/merge-patch+json"), ("If-Match", etag),
+                ], body: body)
+                statuses.add(response?.status ?? -1, name: "Sandwell \(round)-\(editor)")
+            }
+            XCTAssertEqual(statuses.all.filter { $0 == 200 }.count, 1, "round \(round): \(statuses.all)")
+            XCTAssertEqual(statuses.all.filter { $0 == 412 }.count, 3, "round \(round): \(statuses.all)")
+            XCTAssertEqual(try server.get("/v1/councils/sandwell").object["name"] as? String, statuses.winner, "the winner's write is the one kept")
+        }
     }
 
     func testIfMatchWithPrettyVariantTagStillMatches() throws {

@@ -35,7 +35,7 @@ final class CrashSafetyTests: EndToEndTestCase {
     func testAcknowledgedWritesSurviveKill9() throws {
         let directory = try temporaryDirectory(self, "crash")
         var acknowledged: [Acknowledged] = []
-        for round in 0..<3 {
+        for round in 0..<4 {
             let server = try start(directory, arguments: round == 1 ? ["--snapshot-every", "25"] : [])
             // Everything acknowledged in earlier rounds survived the previous kill and restart.
             try verify(acknowledged, on: server, after: "restart before round \(round)")
@@ -50,7 +50,7 @@ final class CrashSafetyTests: EndToEndTestCase {
                 }
             }
             // Kill after a random number of acknowledged writes, while writers are mid-flight.
-            let target = Int.random(in: 15...70)
+            let target = Int.random(in: 15...150)
             let deadline = Date().addingTimeInterval(120)
             while ledger.count < target && Date() < deadline && ledger.unexpected.isEmpty { usleep(1_000) }
             kill(server.pid, SIGKILL)
@@ -85,7 +85,7 @@ final class CrashSafetyTests: EndToEndTestCase {
             // the last acknowledged value of a row is the one that must be read back.
             let council = councils[writer * 4 + index % 4]
             // Years 2030…2089 are free in the embedded data, and distinct per round.
-            let year = 2030 + round * 20 + (index / 4) % 20
+            let year = 2030 + round * 15 + (index / 4) % 15
             let employed = Double(round * 100_000 + writer * 10_000 + index) / 10
             let caseload = Double((writer * 7 + index) % 300) / 10
             let isInspection = index % 5 == 4
