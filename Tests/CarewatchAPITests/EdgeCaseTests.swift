@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+
+/// Where a server's layers meet and bugs like to sit: pipelined writes and reads, tags of a
+/// resource that was deleted and made again, HEAD on a streamed body, text that is not ASCII,
+/// CSV line ends, and the import route's own body limit.
+final class EdgeCaseTests: APITestCase {
+    func testPipelinedWriteThenReadAnswersInOrderAndReadsTheWrite() throws {
+        let connection = try RawHTTPConnection(port: server.port)
+        let body = Array(#"{"employed_fte": 301.5, "caseload": 13.5}"#.utf8)
+        let requests = RawHTTPConnection.requestBytes("PUT", "/v1/councils/sandwell/workforce/2026", headers: [
+            ("Authorization", "Bearer \(TestServer.apiKey)"), ("Content-Type", "application/json"),
+        ], body: body) + RawHTTPConnection.requestBytes("GET", "/v1/councils/sandwell/workforce/2026")
+            + RawHTTPConnection.requestBytes("DELETE", "/v1/councils/sandwell/workforce/2026", headers: [("Authorization", "Bearer \(TestServer.apiKey)")])
+            + RawHTTPConnection.requestBytes("GET", "/v1/councils/sandwell/workforce/2026")
+        XCTAssertTrue(connection.send(requests))
+        let put = try connection.readResponse(method: "PUT")
+        let get = try connection.readResponse()
+        let delete = try connection.readResponse(method: "DELETE")
+        let gone = try connection.readResponse()
+        XCTAssertEqual(put.status, 201, "\(put)")
+        XCTAssertEqual(get.status, 200, "a read pipelined after a write sees it: \(get)")
+        XCTAssertEqual(get.object["employed_fte"] as? Double, 301.5)
+        XCTAssertEqual(delete.status, 204, "\(delete)")
+        XCTAssertEqual(gone.status, 404, "\(gone)")
+    }
+
+    func testRecreatedCouncilDoesNotReuseTheOldETag() throws {
+        assertStatus(try server.post("/v1/councils", CouncilEndpointTests.newCouncil), 201)
+        let old = try server.get("/v1/councils/E06000099")
+        let oldTag = try XCTUnwrap(old.header("ETag"))
+        assertStatus(try server.delete("/v1/councils/E06000099"), 204)
+        var again = CouncilEndpointTests.newCouncil
+        again["name"] = "New Testshire"
+        assertStatus(try server.post("/v1/councils", again), 201)
+        let current = try server.get("/v1/councils/E06000099", headers: [("If-None-Match", oldTag)])
+        assertStatus(current, 200, "a strong tag names one representation; the old copy is stale")
+        XCTAssertEqual(current.object["name"] as? String, "New Testshire")
+        XCTAssertNotEqual(current.header("ETag"), oldTag)
+        // And an editor holding the old tag may not overwrite the new council.
+        assertProblem(try server.patch("/v1/councils/E06000099", ["name": "Stale edit"], headers: [("If-Match", oldTag)]), 412)
+    }
+
+    func testRecreatedWorkforceRowDoesNotReuseTheOldETag() throws {
+        assertStatus(try server.put("/v1/councils/sandwell/workforce/2026", ["employed_fte": 100.0]), 201)
+        let oldTag = try XCTUnwrap(try server.get("/v1/councils/sandwell/workforce/2026").header("ETag"))
+        assertStatus(try server.delete("/v1/councils/sandwell/workforce/2026"), 204)
+        assertStatus(try server.put("/v1/councils/sandwell/workforce/2026", ["employed_fte": 200.0]), 201)
+        let current = try server.get("/v1/councils/sandwell/workforce/2026", headers: [("If-None-Match", oldTag)])
+        assertStatus(current, 200)
+        XCTAssertEqual(current.object["employed_fte"] as? Double, 200)
+    }
+
+    func testHEADOnTheStreamedExportKeepsTheConnectionUsable() throws {
+        let connection = try RawHTTPConnection(port: server.port, timeout: 10)
+        let head = try connection.exchange("HEAD", "/v1/export")
+        assertStatus(head, 200)
+        XCTAssertTrue(head.body.isEmpty)
+        let next = try connection.exchange("GET", "/v1/councils/sandwell")
+        XCTAssertEqual(next.object["code"] as? String, "E08000028", "no stray body bytes before this answer")
+        let export = try connection.exchange("GET", "/v1/export")
+        XCTAssertEqual((export.object["councils"] as? [Any])?.count, 153)
+        let after = try connection.exchange("GET", "/healthz")
+        XCTAssertEqual(after.status, 200, "the streamed export ends cleanly")
+    }
+
+    func testNonASCIITextRoundTripsThroughJSONAndCSV() throws {
+        let name = "Sandwell – Ünïcödé ☃ \"quoted\", with comma\tand tab 😀"
+        let patched = try server.patch("/v1/councils/sandwell", ["name": name])
+        assertStatus(patched, 200)
+        XCTAssertEqual(patched.object["name"] as? String, name)
+        XCTAssertEqual(try server.get("/v1/councils/333").object["name"] as? String, name)
+        let found = try server.all("/v1/councils?q=%C3%9Cn%C3%AFc%C3%B6d%C3%A9")
+        XCTAssertEqual(found.compactMap { $0["code"] as? String }, ["E08000028"])
+        let csv = try server.get("/v1/councils?q=sandwell&format=csv")
+        XCTAssertTrue(csv.text.contains("\"Sandwell – Ünïcödé ☃ \"\"quoted\"\", with comma\tand tab 😀\""), "RFC 4180 quoting: \(csv.text)")
+    }
+
+    func testQueryPlusIsASpaceAndCharsetParameterIsAccepted() throws {
+        XCTAssertEqual(try server.total("/v1/councils?region=West+Midlands"), 14)
+        let response = try server.write("POST", "/v1/councils", json: CouncilEndpointTests.newCouncil, contentType: "application/json; charset=utf-8")
+        assertStatus(response, 201)
+    }
+
+    func testCRLFAndBOMProjectCSVImports() throws {
+        let csv = "\u{FEFF}council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\r\n"
+            + "E08000028,2026,250.5,,,,,,,14.5,,,crlf\r\nE08000038,2026,120,,,,,,,,,,crlf\r\n"
+        let response = try server.write("POST", "/v1/import", raw: Array(csv.utf8), contentType: "text/csv")
+        assertStatus(response, 200)
+        XCTAssertEqual((response.object["imported"] as? [String: Any])?["workforce"] as? Int, 2)
+        let row = try server.get("/v1/councils/sandwell/workforce/2026").object
+        XCTAssertEqual(row["caseload"] as? Double, 14.5)
+        XCTAssertEqual(row["source"] as? String, "crlf", "no stray carriage return in the last field")
+    }
+
+    func testImportHasItsOwnBodyLimit() throws {
+        let limited = try extraServer {
+            $0.maxBodyBytes = 1024
+            $0.maxImportBodyBytes = 64 * 1024
+        }
+        var csv = "council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\n"
+        for year in 2030...2099 { csv += "E08000028,\(year),250.5,,,,,,,14.5,,,a-long-enough-source-name-to-pass-one-kibibyte\n" }
+        XCTAssertGreaterThan(csv.utf8.count, 1024)
+        let response = try limited.write("POST", "/v1/import", raw: Array(csv.utf8), contentType: "text/csv")
+        assertStatus(response, 200, "bulk loads are bigger than single writes")
+        XCTAssertEqual((response.object["imported"] as? [String: Any])?["workforce"] as? Int, 70)
+        let huge = String(repeating: csv, count: 12)
+        XCTAssertGreaterThan(huge.utf8.count, 64 * 1024)
+        assertProblem(try limited.write("POST", "/v1/import", raw: Array(huge.utf8), contentType: "text/csv"), 413)
+    }
+
+    func testExpect100ContinueWrite() throws {
+        let connection = try RawHTTPConnection(port: server.port)
+        let body = jsonBytes(["caseload": 11.0])
+        connection.send("PUT /v1/councils/sandwell/workforce/2026 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.apiKey)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nExpect: 100-continue\r\n\r\n")
+        let interim = try connection.readResponse(method: "PUT")
+        XCTAssertEqual(interim.status, 100, "\(interim)")
+        connection.send(body)
+        let final = try connection.readResponse(method: "PUT")
+        XCTAssertEqual(final.status, 201, "\(final)")
+    }
+}
