@@ -5,13 +5,20 @@ import Foundation
 
 final class ShutdownTests: XCTestCase {
     func testGracefulShutdownFinishesInFlightAndClosesIdle() throws {
-        let server = try startServer()
+        let entered = DispatchSemaphore(value: 0)
+        var router = TestRoutes.router()
+        router.add(.get, "/in-flight") { _, r in
+            entered.signal()
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(300)) {
+                r.respond(HTTPResponse(status: .ok, body: .bytes(Array("slow".utf8))))
+            }
+        }
+        let server = try startServer(router: router)
         let idle = try RawClient(port: server.boundPort)
         XCTAssertEqual(idle.request("GET", "/hello")?.status, 200)
         let busy = try RawClient(port: server.boundPort)
-        busy.send("GET /slow?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n")
-        XCTAssertTrue(waitUntil { server.openConnections == 2 })
-        usleep(50_000)   // let the slow request reach its handler
+        busy.send("GET /in-flight HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
         let done = DispatchSemaphore(value: 0)
         let started = Date()
         DispatchQueue.global().async { server.shutdown(timeout: 3); done.signal() }
@@ -29,12 +36,13 @@ final class ShutdownTests: XCTestCase {
     }
 
     func testShutdownGivesUpAtTheDrainTimeout() throws {
+        let entered = DispatchSemaphore(value: 0)
         var router = Router()
-        router.add(.get, "/never") { _, _ in }   // never responds
+        router.add(.get, "/never") { _, _ in entered.signal() }   // never responds
         let server = try startServer(router: router)
         let c = try RawClient(port: server.boundPort)
         c.send("GET /never HTTP/1.1\r\nHost: t\r\n\r\n")
-        XCTAssertTrue(waitUntil { server.openConnections == 1 })
+        XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
         let started = Date()
         server.shutdown(timeout: 0.3)
         let took = Date().timeIntervalSince(started)

@@ -38,6 +38,7 @@ public final class HTTPServer: Sendable {
     /// Binds and starts accepting. Throws a readable error (e.g. "address already in use").
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
+        raiseDescriptorLimit()
         let fds = try bindAll()
         let listeners = fds.map { Listener(fd: $0, loops: loops, context: context) }
         let port = fds.first.map { Socket.localPort($0) } ?? 0
@@ -105,6 +106,18 @@ public final class HTTPServer: Sendable {
         afterDrain()
         LogSink.standardOutput.flush()
         for s in sources { s.cancel() }
+    }
+
+    /// The default soft limit (often 1024) would cap connections far below `maxConnections`;
+    /// raise it towards the hard limit, as servers conventionally do at start-up.
+    private func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        let wanted = rlim_t(configuration.maxConnections + 256)
+        if limit.rlim_cur < wanted {
+            limit.rlim_cur = min(wanted, limit.rlim_max)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
     }
 
     // MARK: binding
