@@ -84,6 +84,25 @@ final class ErrorStatusTests: APITestCase {
         assertStatus(try slow.get("/healthz"), 200)
     }
 
+    func test408WhenTheBodyDoesNotArriveInTime() throws {
+        let slow = try extraServer { $0.bodyTimeout = 0.5 }
+        let connection = try RawHTTPConnection(port: slow.port, timeout: 10)
+        connection.send("PUT /v1/councils/sandwell/workforce/2026 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer test-key\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"caseload\": ")
+        let text = String(decoding: try connection.readToEnd(), as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("HTTP/1.1 408"), text)
+        assertProblem(try slow.get("/v1/councils/sandwell/workforce/2026"), 404)
+    }
+
+    func testAuthorizationIsCheckedBeforeTheBody() throws {
+        // A client without a key learns that first, whatever else is wrong with its request.
+        let response = try server.write("POST", "/v1/councils", raw: Array("{not json".utf8), authorized: false)
+        assertProblem(response, 401)
+        assertProblem(try server.get("/v1/councils?q=%ZZ"), 400)
+        let onHealth = try server.write("POST", "/healthz", json: ["a": 1])
+        assertProblem(onHealth, 405)
+        XCTAssertTrue(onHealth.header("Allow")?.contains("GET") ?? false)
+    }
+
     func test409OnCreateOfExisting() throws {
         assertStatus(try server.post("/v1/councils", council), 201)
         let again = try server.post("/v1/councils", council)
