@@ -128,7 +128,18 @@ extension WorkforceYear {
     private func writeFields(into writer: inout JSONWriter) {
         writer.field("council", council)
         writer.field("year", year)
-        for figure in figures { writer.field(figure.field, figure.value) }
+        // Spelled out rather than looping over `figures`: this runs once per row per list
+        // page, export and snapshot, and the loop allocated an array each time.
+        writer.field("employed_fte", employedFTE)
+        writer.field("agency_fte", agencyFTE)
+        writer.field("agency_rate", agencyRate)
+        writer.field("vacancy_fte", vacancyFTE)
+        writer.field("vacancy_rate", vacancyRate)
+        writer.field("leavers_fte", leaversFTE)
+        writer.field("turnover_rate", turnoverRate)
+        writer.field("caseload", caseload)
+        writer.field("absence_rate", absenceRate)
+        writer.field("asye_share", asyeShare)
         writer.field("source", source)
     }
 }

@@ -61,37 +61,45 @@ enum Snapshot {
 
     /// Reads and checks one snapshot. Throws `.unrecoverable` naming the file and the problem.
     static func read(path: String, fileSystem: FileSystem) throws(StoreError) -> StoreState {
-        let bytes = try fileSystem.readFile(path)
         func bad(_ reason: String) -> StoreError { .unrecoverable("snapshot \(path) is damaged: \(reason)") }
-        guard let newline = bytes.firstIndex(of: 0x0A) else { throw bad("no header line") }
-        let header = String(decoding: bytes[..<newline], as: UTF8.self)
-        guard header.hasPrefix(magic + " ") else { throw bad("not a carewatch snapshot header") }
-        var fields: [String: String] = [:]
-        for part in header.dropFirst(magic.count + 1).split(separator: " ") {
-            let pair = part.split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
-        }
-        guard let generation = fields["generation"].flatMap(UInt64.init), let length = fields["length"].flatMap(Int.init),
-              let crc = fields["crc32"], let committed = fields["committed_at"].flatMap(Int64.init) else {
-            throw bad("header lacks generation, committed_at, length or crc32")
-        }
-        let body = bytes[(newline + 1)...]
-        guard body.count == length else { throw bad("body is \(body.count) bytes, header says \(length) (truncated?)") }
-        guard CRC32.hex(CRC32.checksum(body)) == crc else { throw bad("checksum mismatch") }
-        let json: JSONValue
-        do { json = try JSONParser.parse(body) } catch { throw bad("invalid JSON: \(error)") }
-        guard json["generation"]?.intValue.map(UInt64.init) == generation,
-              let councilValues = json["councils"]?.arrayValue, let inspectionValues = json["inspections"]?.arrayValue,
-              let workforceValues = json["workforce"]?.arrayValue else { throw bad("missing collections") }
+        // The file bytes, the parsed tree and the decoded records are each large for a big
+        // store; scopes below let each go as soon as the next form exists.
+        var header: (generation: UInt64, committed: Int64)
+        var json: JSONValue?
         do {
-            let councils = try councilValues.map { (value) throws(ValidationError) in try Council(json: value, storage: true) }
-            let inspections = try inspectionValues.map { (value) throws(ValidationError) in try Inspection(json: value, storage: true) }
-            let workforce = try workforceValues.map { (value) throws(ValidationError) in try WorkforceYear(json: value, storage: true) }
-            return StoreState(generation: generation, committedAt: Timestamp(secondsSince1970: committed), councils: councils,
-                              inspections: inspections, workforce: workforce)
+            let bytes = try fileSystem.readFile(path)
+            guard let newline = bytes.firstIndex(of: 0x0A) else { throw bad("no header line") }
+            let line = String(decoding: bytes[..<newline], as: UTF8.self)
+            guard line.hasPrefix(magic + " ") else { throw bad("not a carewatch snapshot header") }
+            var fields: [String: String] = [:]
+            for part in line.dropFirst(magic.count + 1).split(separator: " ") {
+                let pair = part.split(separator: "=", maxSplits: 1)
+                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
+            }
+            guard let generation = fields["generation"].flatMap(UInt64.init), let length = fields["length"].flatMap(Int.init),
+                  let crc = fields["crc32"], let committed = fields["committed_at"].flatMap(Int64.init) else {
+                throw bad("header lacks generation, committed_at, length or crc32")
+            }
+            header = (generation, committed)
+            let body = bytes[(newline + 1)...]
+            guard body.count == length else { throw bad("body is \(body.count) bytes, header says \(length) (truncated?)") }
+            guard CRC32.hex(CRC32.checksum(body)) == crc else { throw bad("checksum mismatch") }
+            do { json = try JSONParser.parse(body) } catch { throw bad("invalid JSON: \(error)") }
+        }
+        guard let document = json, document["generation"]?.intValue.map(UInt64.init) == header.generation,
+              document["councils"]?.arrayValue != nil, document["inspections"]?.arrayValue != nil,
+              document["workforce"]?.arrayValue != nil else { throw bad("missing collections") }
+        let councils: [Council], inspections: [Inspection], workforce: [WorkforceYear]
+        do {
+            councils = try document["councils"]!.arrayValue!.map { (value) throws(ValidationError) in try Council(json: value, storage: true) }
+            inspections = try document["inspections"]!.arrayValue!.map { (value) throws(ValidationError) in try Inspection(json: value, storage: true) }
+            workforce = try document["workforce"]!.arrayValue!.map { (value) throws(ValidationError) in try WorkforceYear(json: value, storage: true) }
         } catch {
             throw bad("record does not decode: \(error)")
         }
+        json = nil
+        return StoreState(generation: header.generation, committedAt: Timestamp(secondsSince1970: header.committed), councils: councils,
+                          inspections: inspections, workforce: workforce)
     }
 }
 
