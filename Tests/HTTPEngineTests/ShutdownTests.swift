@@ -35,6 +35,16 @@ final class ShutdownTests: XCTestCase {
         XCTAssertThrowsError(try RawClient(port: server.boundPort).request("GET", "/hello").map { _ in () } ?? { throw HTTPServerError("closed") }())
     }
 
+    func testRequestAlreadySentWhenDrainStartsIsAnswered() throws {
+        let server = try startServer()
+        let c = try RawClient(port: server.boundPort)
+        XCTAssertEqual(c.request("GET", "/hello")?.status, 200)
+        c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        server.shutdown(timeout: 2)
+        XCTAssertEqual(c.readResponse()?.status, 200)
+        XCTAssertTrue(c.isClosedByServer())
+    }
+
     func testShutdownGivesUpAtTheDrainTimeout() throws {
         let entered = DispatchSemaphore(value: 0)
         var router = Router()

@@ -114,9 +114,13 @@ final class Connection: @unchecked Sendable {
             close()
             return
         }
-        if phase == .reading && !parser.inProgress && output.isEmpty && inbox.isEmpty && currentHead == nil {
-            close()
-        }
+        // A request that already reached the socket counts as in flight: read it before deciding.
+        if phase == .reading && isIdle { readable() }
+        if phase == .reading && isIdle { close() }
+    }
+
+    private var isIdle: Bool {
+        !parser.inProgress && output.isEmpty && inbox.isEmpty && currentHead == nil
     }
 
     private func setDeadline(_ kind: DeadlineKind, _ seconds: Double, refresh: Bool = false) {
