@@ -109,6 +109,37 @@ final class EdgeCaseTests: APITestCase {
         assertProblem(try limited.write("POST", "/v1/import", raw: Array(huge.utf8), contentType: "text/csv"), 413)
     }
 
+    func testUpdatesMayNotTakeAnotherCouncilsNames() throws {
+        assertProblem(try server.patch("/v1/councils/sandwell", ["slug": "barnsley"]), 409)
+        assertProblem(try server.patch("/v1/councils/sandwell", ["la_code": 370]), 409)
+        assertProblem(try server.patch("/v1/councils/sandwell", ["former_codes": ["E08000016"]]), 409)
+        assertProblem(try server.patch("/v1/councils/sandwell", ["former_codes": ["E08000038"]]), 409)
+        let council = try server.get("/v1/councils/sandwell").object
+        XCTAssertEqual(council["slug"] as? String, "sandwell")
+        XCTAssertEqual(council["la_code"] as? Int, 333)
+        XCTAssertEqual(try server.get("/v1/councils/E08000016").object["code"] as? String, "E08000038", "Barnsley keeps its old code")
+        // Its own names are of course fine to keep.
+        assertStatus(try server.patch("/v1/councils/sandwell", ["slug": "sandwell", "la_code": 333]), 200)
+    }
+
+    func testInspectionMovedToACouncilByItsFormerCode() throws {
+        let id = try XCTUnwrap(try server.get("/v1/councils/sandwell/inspections?limit=1").items.first?["id"] as? String)
+        let moved = try server.patch("/v1/inspections/\(id)", ["council": "E08000016"])
+        assertStatus(moved, 200)
+        XCTAssertEqual(moved.object["council"] as? String, "E08000038", "stored under the current code")
+        XCTAssertEqual(try server.total("/v1/councils/sandwell/inspections"), 5)
+        XCTAssertTrue(try server.all("/v1/councils/barnsley/inspections").contains { $0["id"] as? String == id })
+    }
+
+    func testBearerSchemeIsCaseInsensitiveAndRequestIDIsEchoed() throws {
+        let response = try server.write("PUT", "/v1/councils/sandwell/workforce/2026", json: ["caseload": 10.0],
+                                        headers: [("authorization", "bearer \(TestServer.apiKey)")], authorized: false)
+        assertStatus(response, 201)
+        let echoed = try server.get("/healthz", headers: [("X-Request-Id", "e2e-trace-42")])
+        XCTAssertEqual(echoed.header("X-Request-Id"), "e2e-trace-42")
+        XCTAssertNotNil(try server.get("/healthz").header("X-Request-Id"), "generated when absent")
+    }
+
     func testExpect100ContinueWrite() throws {
         let connection = try RawHTTPConnection(port: server.port)
         let body = jsonBytes(["caseload": 11.0])
