@@ -310,4 +310,26 @@ final class CorePersistenceTests: XCTestCase {
             XCTAssertEqual(file, first)
         }
     }
+
+    func testSnapshotAfterIntervalWithoutFurtherWrites() throws {
+        let directory = makeTemporaryDirectory(self) + "/data"
+        var options = quietOptions()
+        options.snapshotInterval = 0.05
+        let store = try Store.open(directory: URL(fileURLWithPath: directory), options: options)
+        defer { store.close() }
+        try putCouncil(store, 1)
+        // The committer wakes for the interval on its own; poll (bounded) instead of sleeping a fixed time.
+        var waited = 0
+        while store.statistics.lastSnapshotGeneration != 1 && waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        store.waitForBackgroundSnapshot()
+        XCTAssertEqual(store.statistics.lastSnapshotGeneration, 1)
+        XCTAssertEqual(store.statistics.changesSinceSnapshot, 0)
+        XCTAssertEqual(files(in: directory, prefix: "snapshot-").count, 1)
+        let report = Store.verify(directory: URL(fileURLWithPath: directory))
+        XCTAssertTrue(report.ok, report.description)
+        XCTAssertEqual(report.generation, 1)
+    }
 }

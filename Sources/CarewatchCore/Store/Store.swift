@@ -310,6 +310,7 @@ public final class Store: @unchecked Sendable {
             }
             condition.lock()
             snapshotInFlight = false
+            condition.broadcast()   // the committer may now wait for the next interval
             condition.unlock()
         }
     }
@@ -336,7 +337,8 @@ public final class Store: @unchecked Sendable {
         snapshotInfo.withLock { $0 = (state.generation, Timestamp.now()) }
         condition.lock()
         changesSinceSnapshot = max(0, changesSinceSnapshot - covered)
-        if changesSinceSnapshot == 0 { firstChangeSinceSnapshotAt = nil }
+        // Writes that landed while the snapshot was written start the next interval now.
+        firstChangeSinceSnapshotAt = changesSinceSnapshot == 0 ? nil : Date().timeIntervalSince1970
         // The next batch opens a fresh segment, so the current one can be deleted once a
         // later snapshot covers it.
         rotateRequested = true
