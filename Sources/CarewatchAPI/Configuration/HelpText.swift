@@ -22,7 +22,7 @@ public enum HelpText {
     public static func text(for subcommand: Subcommand) -> String {
         var text = "Usage: \(usage(subcommand))\n\n\(purpose(subcommand))\n\nOptions:\n"
         var rows = ConfigurationOption.options(for: subcommand).map { option in
-            ("\(option.flagSpelling) \(option.valueName)", option.summary,
+            ("\(option.flagSpelling) \(option.valueName)", summary(of: option, for: subcommand),
              "env \(option.environmentVariable), default \(option.defaultValue)")
         }
         if subcommand == .healthcheck {
@@ -39,6 +39,15 @@ public enum HelpText {
             }
         }
         return text
+    }
+
+    /// healthcheck reads the server's own settings to find it, so they read differently there.
+    private static func summary(of option: ConfigurationOption, for subcommand: Subcommand) -> String {
+        switch (subcommand, option.flag) {
+        case (.healthcheck, "host"): return "the server's listen address (0.0.0.0, * and :: are asked on loopback)"
+        case (.healthcheck, "port"): return "the server's port"
+        default: return option.summary
+        }
     }
 
     private static func usage(_ subcommand: Subcommand) -> String {
