@@ -79,9 +79,15 @@ public final class HTTPServer: Sendable {
             usleep(5_000)
         }
         for loop in loops {
-            loop.queue.sync {
+            // Called from a handler (on a loop's own queue) a sync hop would deadlock.
+            if loop.isCurrent {
                 loop.closeAll()
                 loop.stopSweeping()
+            } else {
+                loop.queue.sync {
+                    loop.closeAll()
+                    loop.stopSweeping()
+                }
             }
         }
         LogSink.standardOutput.flush()
