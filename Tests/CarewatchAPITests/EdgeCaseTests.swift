@@ -140,6 +140,54 @@ final class EdgeCaseTests: APITestCase {
         XCTAssertNotNil(try server.get("/healthz").header("X-Request-Id"), "generated when absent")
     }
 
+    func testWorkforceWrittenThroughAFormerCode() throws {
+        let created = try server.put("/v1/councils/E08000016/workforce/2026", ["employed_fte": 150.0])
+        assertStatus(created, 201)
+        XCTAssertEqual(created.object["council"] as? String, "E08000038")
+        XCTAssertEqual(created.header("Location"), "/v1/councils/E08000038/workforce/2026")
+        XCTAssertEqual(try server.get("/v1/councils/barnsley/workforce/2026").object["employed_fte"] as? Double, 150)
+    }
+
+    func testStatisticsWithNothingToCountAreStillValidJSON() throws {
+        let early = try server.get("/v1/stats/ratings?as_of=2005-01-01")
+        assertStatus(early, 200)
+        let national = try XCTUnwrap(early.object["national"] as? [String: Any], "valid JSON, no NaN: \(early.text.prefix(300))")
+        XCTAssertEqual((national["counts"] as? [String: Any])?["not_yet_inspected"] as? Int, 153)
+        XCTAssertEqual(national["graded"] as? Int, 0)
+        let noYear = try server.get("/v1/stats/workforce?year=2010")
+        assertStatus(noYear, 200)
+        XCTAssertNotNil(noYear.json, "valid JSON, no NaN: \(noYear.text.prefix(300))")
+        let byRating = try server.get("/v1/stats/workforce?year=2010&by=rating")
+        assertStatus(byRating, 200)
+        XCTAssertNotNil(byRating.json, byRating.text)
+    }
+
+    func testCSVPagesFollowTheNextCursorHeader() throws {
+        var rows = 0
+        var cursor: String?
+        var pages = 0
+        repeat {
+            var target = "/v1/workforce?format=csv&limit=400&sort=-caseload"
+            if let cursor { target += "&cursor=\(percentEncoded(cursor))" }
+            let page = try server.get(target)
+            assertStatus(page, 200)
+            XCTAssertEqual(page.header("X-Total-Count"), "1325")
+            rows += page.text.split(whereSeparator: \.isNewline).count - 1
+            cursor = page.header("X-Next-Cursor")
+            pages += 1
+        } while cursor != nil && pages < 10
+        XCTAssertEqual(pages, 4)
+        XCTAssertEqual(rows, 1325)
+    }
+
+    func testIfNoneMatchWithAListOfTags() throws {
+        let etag = try XCTUnwrap(try server.get("/v1/councils/sandwell").header("ETag"))
+        assertStatus(try server.get("/v1/councils/sandwell", headers: [("If-None-Match", "\"other\", \(etag)")]), 304)
+        assertStatus(try server.get("/v1/councils/sandwell", headers: [("If-None-Match", "W/\(etag)")]), 304, "weak comparison for If-None-Match")
+        assertStatus(try server.patch("/v1/councils/sandwell", ["name": "W"], headers: [("If-Match", "W/\(etag)")]), 412, "strong comparison for If-Match")
+        assertStatus(try server.patch("/v1/councils/sandwell", ["name": "X"], headers: [("If-Match", "\"other\", \(etag)")]), 200)
+    }
+
     func testExpect100ContinueWrite() throws {
         let connection = try RawHTTPConnection(port: server.port)
         let body = jsonBytes(["caseload": 11.0])
