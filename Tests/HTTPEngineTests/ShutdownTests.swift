@@ -70,6 +70,7 @@ final class ShutdownTests: XCTestCase {
         let server = HTTPServer(configuration: config, router: TestRoutes.router())
         try server.start()
         signal(SIGTERM, SIG_IGN)   // so an early kill() can never take the default action on the test runner
+        defer { signal(SIGTERM, SIG_DFL); signal(SIGINT, SIG_DFL) }   // children spawned by later tests inherit dispositions
         let events = EventLog()
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {

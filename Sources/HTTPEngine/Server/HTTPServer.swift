@@ -112,6 +112,9 @@ public final class HTTPServer: Sendable {
         afterDrain()
         LogSink.standardOutput.flush()
         for s in sources { s.cancel() }
+        // Ignored signals stay ignored in child processes; give the defaults back once drained.
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
     }
 
     /// The default soft limit (often 1024) would cap connections far below `maxConnections`;
