@@ -70,7 +70,6 @@ final class ShutdownTests: XCTestCase {
         let server = HTTPServer(configuration: config, router: TestRoutes.router())
         try server.start()
         signal(SIGTERM, SIG_IGN)   // so an early kill() can never take the default action on the test runner
-        defer { signal(SIGTERM, SIG_DFL); signal(SIGINT, SIG_DFL) }   // children spawned by later tests inherit dispositions
         let events = EventLog()
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
@@ -87,6 +86,10 @@ final class ShutdownTests: XCTestCase {
         }
         XCTAssertTrue(delivered)
         XCTAssertEqual(events.all, ["before", "after"])
+        // Every kill above was sent while SIGTERM was ignored; only now give the default back,
+        // because children spawned by later tests inherit ignored dispositions.
+        usleep(50_000)
+        signal(SIGTERM, SIG_DFL)
         XCTAssertTrue(server.isDraining)
     }
 }

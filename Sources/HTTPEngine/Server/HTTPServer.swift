@@ -99,8 +99,9 @@ public final class HTTPServer: Sendable {
         let signalled = DispatchSemaphore(value: 0)
         let queue = DispatchQueue(label: "httpengine.signals")
         var sources: [DispatchSourceSignal] = []
+        var previous: [(Int32, __sighandler_t?)] = []
         for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
+            previous.append((sig, signal(sig, SIG_IGN)))
             let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             s.setEventHandler { signalled.signal() }
             s.resume()
@@ -112,9 +113,8 @@ public final class HTTPServer: Sendable {
         afterDrain()
         LogSink.standardOutput.flush()
         for s in sources { s.cancel() }
-        // Ignored signals stay ignored in child processes; give the defaults back once drained.
-        signal(SIGTERM, SIG_DFL)
-        signal(SIGINT, SIG_DFL)
+        // Ignored signals stay ignored in child processes: put back what was there before.
+        for (sig, handler) in previous { signal(sig, handler) }
     }
 
     /// The default soft limit (often 1024) would cap connections far below `maxConnections`;
