@@ -332,4 +332,28 @@ final class CorePersistenceTests: XCTestCase {
         XCTAssertTrue(report.ok, report.description)
         XCTAssertEqual(report.generation, 1)
     }
+
+    func testFailingSnapshotsDoNotAffectWrites() throws {
+        let directory = makeTemporaryDirectory(self) + "/data"
+        let faults = FileSystemFaults()
+        var options = quietOptions()
+        options.faults = faults
+        options.snapshotEveryChanges = 2
+        let store = try Store.open(path: directory, options: options)
+        faults.failAlways(.rename, errno: ENOSPC, pathContains: "snapshot-")
+        for number in 1...6 {
+            try putCouncil(store, number)
+            store.waitForBackgroundSnapshot()
+        }
+        XCTAssertGreaterThan(faults.firedCount, 0)
+        XCTAssertEqual(files(in: directory, prefix: "snapshot-").count, 0)
+        XCTAssertTrue(((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).allSatisfy { !$0.hasSuffix(".tmp") })
+        XCTAssertEqual(store.state.councilCount, 6)
+        faults.clear()
+        store.close()
+        XCTAssertEqual(files(in: directory, prefix: "snapshot-").count, 1)
+        let reopened = try Store.open(path: directory, options: quietOptions())
+        XCTAssertEqual(reopened.state.councilCount, 6)
+        reopened.close()
+    }
 }

@@ -35,6 +35,8 @@ public final class Store: @unchecked Sendable {
     private var changesSinceSnapshot = 0
     private var firstChangeSinceSnapshotAt: Double?
     private var snapshotInFlight = false
+    /// After a failed background snapshot (full disk), no retry before this time.
+    private var snapshotRetryAt: Double = 0
     private var counters = (commits: 0, syncs: 0, failed: 0)
 
     private let journal: JournalWriter
@@ -291,24 +293,27 @@ public final class Store: @unchecked Sendable {
     /// When the time-based snapshot is due (nil: nothing to snapshot). Caller holds `condition`.
     private func snapshotDeadline() -> Double? {
         guard changesSinceSnapshot > 0, !snapshotInFlight, let first = firstChangeSinceSnapshotAt else { return nil }
-        return first + options.snapshotInterval
+        return max(first + options.snapshotInterval, snapshotRetryAt)
     }
 
     /// Caller holds `condition`. Snapshots from the durable state on a background queue, so
     /// neither readers nor writers wait for it.
     private func startBackgroundSnapshotIfDue() {
-        guard !snapshotInFlight, changesSinceSnapshot > 0, !stopping else { return }
+        guard !snapshotInFlight, changesSinceSnapshot > 0, !stopping, Date().timeIntervalSince1970 >= snapshotRetryAt else { return }
         let dueByCount = changesSinceSnapshot >= options.snapshotEveryChanges
         let dueByTime = (firstChangeSinceSnapshotAt.map { Date().timeIntervalSince1970 - $0 >= options.snapshotInterval }) ?? false
         guard dueByCount || dueByTime else { return }
         snapshotInFlight = true
         snapshotQueue.async { [self] in
+            var failed = false
             do {
                 try compact()
             } catch {
+                failed = true
                 options.log("background snapshot failed (the journal still has every change): \(error)")
             }
             condition.lock()
+            if failed { snapshotRetryAt = Date().timeIntervalSince1970 + min(max(options.snapshotInterval, 1), 30) }
             snapshotInFlight = false
             condition.broadcast()   // the committer may now wait for the next interval
             condition.unlock()
