@@ -5,7 +5,7 @@ import XCTest
 /// Statuses collected from concurrent requests.
 final class Statuses: Sendable {
     private let state = Mutex<(all: [Int], winner: String?)>(([], nil))
-    func add(_ status: Int, name: String) { state.withLock { $0.all.append(status); if status == 200 { $0.winner = name } } }
+    func add(_ status: Int, name: String) { state.withLock { $0.all.append(status); if (200..<300).contains(status) { $0.winner = name } } }
     var all: [Int] { state.withLock { $0.all } }
     var winner: String? { state.withLock { $0.winner } }
 }
@@ -129,6 +129,35 @@ final class HTTPSemanticsTests: APITestCase {
             XCTAssertEqual(statuses.all.filter { $0 == 412 }.count, 3, "round \(round): \(statuses.all)")
             XCTAssertEqual(try server.get("/v1/councils/sandwell").object["name"] as? String, statuses.winner, "the winner's write is the one kept")
         }
+    }
+
+    /// Creates race too: of eight clients creating the same council or inspection at once,
+    /// exactly one gets 201 and the others 409.
+    func testConcurrentCreatesOfTheSameThingExactlyOneWins() throws {
+        let port = server.port
+        let headers = [("Authorization", "Bearer \(TestServer.apiKey)"), ("Content-Type", "application/json")]
+        let councils = Statuses()
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            var body = CouncilEndpointTests.newCouncil
+            body["name"] = "Testshire \(index)"
+            let response = try? RawHTTPClient(port: port).request("POST", "/v1/councils", headers: headers, body: jsonBytes(body))
+            councils.add(response?.status ?? -1, name: "Testshire \(index)")
+        }
+        XCTAssertEqual(councils.all.filter { $0 == 201 }.count, 1, "\(councils.all)")
+        XCTAssertEqual(councils.all.filter { $0 == 409 }.count, 7, "\(councils.all)")
+        XCTAssertEqual(try server.get("/v1/councils/testshire").object["name"] as? String, councils.winner)
+        let inspections = Statuses()
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            var body = InspectionEndpointTests.newInspection
+            body["id"] = "race-1"
+            body["summary"] = "writer \(index)"
+            let response = try? RawHTTPClient(port: port).request("POST", "/v1/councils/sandwell/inspections", headers: headers, body: jsonBytes(body))
+            inspections.add(response?.status ?? -1, name: "writer \(index)")
+        }
+        XCTAssertEqual(inspections.all.filter { $0 == 201 }.count, 1, "\(inspections.all)")
+        XCTAssertEqual(inspections.all.filter { $0 == 409 }.count, 7, "\(inspections.all)")
+        XCTAssertEqual(try server.get("/v1/inspections/race-1").object["summary"] as? String, inspections.winner)
+        XCTAssertEqual(try server.total("/v1/inspections"), 779)
     }
 
     func testIfMatchWithPrettyVariantTagStillMatches() throws {
