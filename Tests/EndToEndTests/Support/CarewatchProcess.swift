@@ -129,7 +129,8 @@ final class CarewatchProcess {
     private(set) var exited = false
 
     /// Starts the process; does not wait for readiness (see `waitUntilReady`).
-    init(dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// - Parameter flags: false passes only `arguments` (settings then come from `environment`).
+    init(dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:], flags: Bool = true) throws {
         let binary = try CarewatchBinary.require()
         self.port = try port ?? freePort()
         self.dataDirectory = dataDirectory
@@ -138,8 +139,9 @@ final class CarewatchProcess {
         _ = FileManager.default.createFile(atPath: logDirectory.appendingPathComponent("stdout").path, contents: nil)
         _ = FileManager.default.createFile(atPath: logDirectory.appendingPathComponent("stderr").path, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(self.port), "--data-dir", dataDirectory.path,
-                             "--access-log", "false"] + arguments
+        process.arguments = flags
+            ? ["serve", "--host", "127.0.0.1", "--port", String(self.port), "--data-dir", dataDirectory.path, "--access-log", "false"] + arguments
+            : arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAREWATCH_") }
         env["CAREWATCH_API_KEYS"] = CarewatchProcess.apiKey
         for (key, value) in environment { env[key] = value }
@@ -227,8 +229,8 @@ class EndToEndTestCase: XCTestCase {
         super.tearDown()
     }
 
-    func launch(_ dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:]) throws -> CarewatchProcess {
-        let process = try CarewatchProcess(dataDirectory: dataDirectory, port: port, arguments: arguments, environment: environment)
+    func launch(_ dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:], flags: Bool = true) throws -> CarewatchProcess {
+        let process = try CarewatchProcess(dataDirectory: dataDirectory, port: port, arguments: arguments, environment: environment, flags: flags)
         processes.append(process)
         return process
     }
