@@ -78,4 +78,17 @@ final class CoreJSONTests: XCTestCase {
         for scalar in (0..<0x800).compactMap(Unicode.Scalar.init) { all.unicodeScalars.append(scalar) }
         XCTAssertEqual(try JSONParser.parse(JSONValue.string(all).serialized()), .string(all))
     }
+
+    func testStreamingObjectOfArrays() throws {
+        var elements: [String] = []
+        var members: [String] = []
+        try JSONParser.streamObjectOfArrays(Array(#" {"generation":3,"a":[1,{"x":[2]}],"b":[],"c":"s"} "#.utf8),
+                                            element: { key, value in elements.append("\(key)=\(String(decoding: value.serialized(), as: UTF8.self))") },
+                                            member: { key, value in members.append("\(key)=\(String(decoding: value.serialized(), as: UTF8.self))") })
+        XCTAssertEqual(elements, ["a=1", #"a={"x":[2]}"#])
+        XCTAssertEqual(members, ["generation=3", #"c="s""#])
+        for bad in [#"{"a":[1]} x"#, #"{"a":[1],"a":[2]}"#, #"{"a":[1,]}"#, #"[1]"#, #"{"a":[1]"#, #"{"a":["\ud800"]}"#] {
+            XCTAssertThrowsError(try JSONParser.streamObjectOfArrays(Array(bad.utf8), element: { _, _ in }, member: { _, _ in }), bad)
+        }
+    }
 }

@@ -39,7 +39,7 @@ public enum JSONParser {
     }
 }
 
-private struct Parser {
+struct Parser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
@@ -347,5 +347,75 @@ private struct Parser {
             output.append(UInt8(0x80 | ((code >> 6) & 0x3F)))
             output.append(UInt8(0x80 | (code & 0x3F)))
         }
+    }
+}
+
+extension JSONParser {
+    /// Parses a top-level object and hands over each element of its array members one at a
+    /// time (`element(key, value)`), and every other member whole (`member`). No tree of
+    /// the whole document is built, so a snapshot with a million rows is decoded with the
+    /// memory of one row at a time. Same strictness as `parse`.
+    static func streamObjectOfArrays(
+        _ bytes: some Collection<UInt8>,
+        element: (String, JSONValue) throws -> Void,
+        member: (String, JSONValue) throws -> Void
+    ) throws {
+        func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+            var parser = Parser(bytes: buffer)
+            parser.skipWhitespace()
+            guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
+                throw JSONParseError(offset: parser.index, message: "expected an object")
+            }
+            parser.index += 1
+            var seen = Set<String>()
+            parser.skipWhitespace()
+            if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "}") {
+                parser.index += 1
+            } else {
+                members: while true {
+                    parser.skipWhitespace()
+                    guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "\"") else {
+                        throw JSONParseError(offset: parser.index, message: "expected a string key")
+                    }
+                    let keyOffset = parser.index
+                    let key = try parser.parseString()
+                    guard seen.insert(key).inserted else { throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\"") }
+                    parser.skipWhitespace()
+                    guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else {
+                        throw JSONParseError(offset: parser.index, message: "expected ':'")
+                    }
+                    parser.index += 1
+                    parser.skipWhitespace()
+                    if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "[") {
+                        parser.index += 1
+                        parser.skipWhitespace()
+                        if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "]") {
+                            parser.index += 1
+                        } else {
+                            while true {
+                                parser.skipWhitespace()
+                                try element(key, try parser.parseValue(depth: 2))
+                                parser.skipWhitespace()
+                                guard parser.index < buffer.count else { throw JSONParseError(offset: parser.index, message: "unexpected end of input in array") }
+                                if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+                                if buffer[parser.index] == UInt8(ascii: "]") { parser.index += 1; break }
+                                throw JSONParseError(offset: parser.index, message: "expected ',' or ']'")
+                            }
+                        }
+                    } else {
+                        try member(key, try parser.parseValue(depth: 1))
+                    }
+                    parser.skipWhitespace()
+                    guard parser.index < buffer.count else { throw JSONParseError(offset: parser.index, message: "unexpected end of input in object") }
+                    if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue members }
+                    if buffer[parser.index] == UInt8(ascii: "}") { parser.index += 1; break members }
+                    throw JSONParseError(offset: parser.index, message: "expected ',' or '}'")
+                }
+            }
+            parser.skipWhitespace()
+            if parser.index < buffer.count { throw JSONParseError(offset: parser.index, message: "unexpected data after the JSON value") }
+        }
+        if let result = try bytes.withContiguousStorageIfAvailable({ buffer in try run(buffer) }) { return result }
+        try Array(bytes).withUnsafeBufferPointer { try run($0) }
     }
 }

@@ -62,10 +62,11 @@ enum Snapshot {
     /// Reads and checks one snapshot. Throws `.unrecoverable` naming the file and the problem.
     static func read(path: String, fileSystem: FileSystem) throws(StoreError) -> StoreState {
         func bad(_ reason: String) -> StoreError { .unrecoverable("snapshot \(path) is damaged: \(reason)") }
-        // The file bytes, the parsed tree and the decoded records are each large for a big
-        // store; scopes below let each go as soon as the next form exists.
+        // The file bytes and the decoded records are each large for a big store: the scope
+        // below lets the bytes go before the indexes are built.
         var header: (generation: UInt64, committed: Int64)
-        var json: JSONValue?
+        var documentGeneration: UInt64?
+        var councils: [Council] = [], inspections: [Inspection] = [], workforce: [WorkforceYear] = []
         do {
             let bytes = try fileSystem.readFile(path)
             guard let newline = bytes.firstIndex(of: 0x0A) else { throw bad("no header line") }
@@ -84,20 +85,25 @@ enum Snapshot {
             let body = bytes[(newline + 1)...]
             guard body.count == length else { throw bad("body is \(body.count) bytes, header says \(length) (truncated?)") }
             guard CRC32.hex(CRC32.checksum(body)) == crc else { throw bad("checksum mismatch") }
-            do { json = try JSONParser.parse(body) } catch { throw bad("invalid JSON: \(error)") }
+            // Records are decoded as the parser reaches them; no tree of the whole file.
+            do {
+                try JSONParser.streamObjectOfArrays(body, element: { key, value in
+                    switch key {
+                    case "councils": councils.append(try Council(json: value, storage: true))
+                    case "inspections": inspections.append(try Inspection(json: value, storage: true))
+                    case "workforce": workforce.append(try WorkforceYear(json: value, storage: true))
+                    default: break
+                    }
+                }, member: { key, value in
+                    if key == "generation" { documentGeneration = value.intValue.map(UInt64.init) }
+                })
+            } catch let error as ValidationError {
+                throw bad("record does not decode: \(error)")
+            } catch {
+                throw bad("invalid JSON: \(error)")
+            }
         }
-        guard let document = json, document["generation"]?.intValue.map(UInt64.init) == header.generation,
-              document["councils"]?.arrayValue != nil, document["inspections"]?.arrayValue != nil,
-              document["workforce"]?.arrayValue != nil else { throw bad("missing collections") }
-        let councils: [Council], inspections: [Inspection], workforce: [WorkforceYear]
-        do {
-            councils = try document["councils"]!.arrayValue!.map { (value) throws(ValidationError) in try Council(json: value, storage: true) }
-            inspections = try document["inspections"]!.arrayValue!.map { (value) throws(ValidationError) in try Inspection(json: value, storage: true) }
-            workforce = try document["workforce"]!.arrayValue!.map { (value) throws(ValidationError) in try WorkforceYear(json: value, storage: true) }
-        } catch {
-            throw bad("record does not decode: \(error)")
-        }
-        json = nil
+        guard documentGeneration == header.generation else { throw bad("generation in the body does not match the header") }
         return StoreState(generation: header.generation, committedAt: Timestamp(secondsSince1970: header.committed), councils: councils,
                           inspections: inspections, workforce: workforce)
     }
