@@ -28,8 +28,8 @@ FROM docker.io/library/debian:bookworm-slim
 LABEL org.opencontainers.image.title="carewatch" \
       org.opencontainers.image.description="JSON API over English councils' children's services inspections and workforce figures" \
       org.opencontainers.image.licenses="OGL-UK-3.0 (data)"
-RUN groupadd --system --gid 10001 carewatch \
- && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home \
+RUN groupadd --gid 10001 carewatch \
+ && useradd --uid 10001 --gid 10001 --home-dir /data --no-create-home \
         --shell /usr/sbin/nologin carewatch \
  && mkdir -p /data \
  && chown carewatch:carewatch /data

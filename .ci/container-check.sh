@@ -54,7 +54,7 @@ check "exposes 8080" grep -q '8080/tcp' <<<"$config"
 check "declares the /data volume" grep -q '"/data"' <<<"$config"
 check "stop signal is SIGTERM" grep -q '|SIGTERM|' <<<"$config"
 check "has a health check running 'carewatch healthcheck'" grep -q 'carewatch.*healthcheck' <<<"$config"
-libs=$(podman run --rm --network=none --entrypoint ldd "$IMAGE" /usr/local/bin/carewatch 2>&1 || true)
+libs=$(podman run --rm --network=none --entrypoint ldd "$IMAGE" /usr/local/bin/carewatch 2>/dev/null || true)
 log "the binary links: $(awk '{print $1}' <<<"$libs" | tr '\n' ' ')"
 check "every shared library the binary needs is in the image" bash -c '! grep -q "not found" <<<"$1"' _ "$libs"
 
@@ -63,8 +63,8 @@ run_container() {        # $1 = container name
         -e CAREWATCH_PORT="$port" -e CAREWATCH_API_KEYS="$key" \
         -v "$volume:/data" "$IMAGE" >/dev/null 2>"$logdir/run-$1.err" \
         || { cat "$logdir/run-$1.err"; die "podman run failed"; }
-    # (Without systemd, podman logs that it cannot schedule the periodic health check;
-    # 'podman healthcheck run' below runs it directly, so that message is kept out of the way.)
+    # (Without systemd, podman logs that it cannot schedule the periodic health check, here
+    # and on stop/rm; 'podman healthcheck run' below runs it directly, so that noise is hidden.)
 }
 
 step "first container: serve, user, health, write"
@@ -86,7 +86,7 @@ check "PUT a workforce row with the API key answers 200/201 (got $put_status)" g
 
 step "podman stop: SIGTERM, graceful drain"
 stop_started=$(date +%s.%N)
-podman stop -t "$STOP_LIMIT" "$name" >/dev/null
+podman stop -t "$STOP_LIMIT" "$name" >/dev/null 2>&1
 stop_seconds=$(python3 -c "import sys; print(round($(date +%s.%N) - $stop_started, 2))")
 exit_code=$(podman inspect "$name" --format '{{.State.ExitCode}}')
 check "the container exited with 0 after SIGTERM (got $exit_code)" test "$exit_code" = 0
@@ -94,7 +94,7 @@ check "it stopped within ${STOP_LIMIT}s (took ${stop_seconds}s)" python3 -c "imp
 [ "$exit_code" = 0 ] || podman logs --tail 30 "$name" || true
 
 step "second container on the same volume: the write survived"
-podman rm -f "$name" >/dev/null
+podman rm -f "$name" >/dev/null 2>&1
 run_container "$name-2"
 if ! wait_for_http "$base/readyz" 120; then
     podman logs --tail 50 "$name-2" || true
@@ -102,7 +102,7 @@ if ! wait_for_http "$base/readyz" 120; then
 fi
 check "GET the row written before the restart" \
     bash -c 'curl -sf "$1/v1/councils/E08000028/workforce/2099" | grep -q "\"employed_fte\":213.6"' _ "$base"
-podman stop -t "$STOP_LIMIT" "$name-2" >/dev/null
+podman stop -t "$STOP_LIMIT" "$name-2" >/dev/null 2>&1
 
 [ "$failures" = 0 ] || die "$failures container check(s) failed"
 log "container checks passed"
