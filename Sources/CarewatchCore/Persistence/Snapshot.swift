@@ -8,40 +8,57 @@
 enum Snapshot {
     static let magic = "carewatch-snapshot 1"
 
-    static func encode(_ state: StoreState) -> [UInt8] {
-        var writer = JSONWriter(capacity: 256 + state.workforceCount * 260 + state.inspectionCount * 600)
-        writer.beginObject()
-        writer.key("generation")
-        writer.value(state.generation)
-        writer.key("councils")
-        writer.beginArray()
-        for council in state.councilsAll() { council.writeStorageJSON(into: &writer) }
-        writer.endArray()
-        writer.key("inspections")
-        writer.beginArray()
-        for inspection in state.inspectionsAll() { inspection.writeStorageJSON(into: &writer) }
-        writer.endArray()
-        writer.key("workforce")
-        writer.beginArray()
-        for row in state.workforceAll() { row.writeStorageJSON(into: &writer) }
-        writer.endArray()
-        writer.endObject()
-        let body = writer.bytes
-        let header = "\(magic) generation=\(state.generation) committed_at=\(state.committedAt.secondsSince1970) length=\(body.count) crc32=\(CRC32.hex(CRC32.checksum(body)))\n"
-        return Array(header.utf8) + body
-    }
-
     /// Writes `state` durably: temp file, fsync, rename, fsync the directory. A crash at any
     /// point leaves either the old set of snapshots or the new one, never a half file under
-    /// a snapshot name.
+    /// a snapshot name. The body is streamed in ~1 MiB chunks (CRC computed on the way), so
+    /// a big store needs no second copy of itself in memory; the header, whose length field
+    /// is fixed-width, is filled in last.
     static func write(_ state: StoreState, to directory: DataDirectory) throws(StoreError) -> String {
-        let bytes = encode(state)
         let finalPath = directory.snapshotPath(state.generation)
         let temporaryPath = finalPath + ".tmp"
         let fileSystem = directory.fileSystem
         let descriptor = try fileSystem.open(temporaryPath, create: true, truncate: true)
-        do {
-            try fileSystem.writeAll(descriptor, bytes, path: temporaryPath)
+        func header(length: Int, crc: UInt32) -> [UInt8] {
+            Array("\(magic) generation=\(state.generation) committed_at=\(state.committedAt.secondsSince1970) length=\(DataDirectory.padded(UInt64(length))) crc32=\(CRC32.hex(crc))\n".utf8)
+        }
+        do throws(StoreError) {
+            try fileSystem.writeAll(descriptor, header(length: 0, crc: 0), path: temporaryPath)
+            var crc: UInt32 = 0
+            var length = 0
+            var writer = JSONWriter(capacity: (1 << 20) + 65_536)
+            func flush(force: Bool = false) throws(StoreError) {
+                guard force || writer.bytes.count >= 1 << 20 else { return }
+                crc = writer.bytes.withUnsafeBytes { CRC32.checksum($0, initial: crc) }
+                length += writer.bytes.count
+                try fileSystem.writeAll(descriptor, writer.bytes, path: temporaryPath)
+                writer.bytes.removeAll(keepingCapacity: true)
+            }
+            writer.beginObject()
+            writer.key("generation")
+            writer.value(state.generation)
+            writer.key("councils")
+            writer.beginArray()
+            for council in state.councilsAll() { council.writeStorageJSON(into: &writer) }
+            writer.endArray()
+            try flush()
+            writer.key("inspections")
+            writer.beginArray()
+            for inspection in state.inspectionsAll() {
+                inspection.writeStorageJSON(into: &writer)
+                try flush()
+            }
+            writer.endArray()
+            writer.key("workforce")
+            writer.beginArray()
+            for code in state.workforceByCouncil.keys.sorted() {
+                for row in state.workforceByCouncil[code]! { row.writeStorageJSON(into: &writer) }
+                try flush()
+            }
+            writer.endArray()
+            writer.endObject()
+            try flush(force: true)
+            guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw StoreError.io(operation: "lseek", path: temporaryPath, errno: errno) }
+            try fileSystem.writeAll(descriptor, header(length: length, crc: crc), path: temporaryPath)
             try fileSystem.sync(descriptor, path: temporaryPath)
         } catch {
             _ = close(descriptor)
