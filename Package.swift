@@ -36,6 +36,9 @@ let package = Package(
             path: "Sources/Plugins/EmbedFiles"
         ),
 
+        // Engine-only server for bench/engine (not part of the product).
+        .executableTarget(name: "EngineBenchServer", dependencies: ["HTTPEngine"], path: "bench/engine/EngineBenchServer"),
+
         .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine"]),
         .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore"]),
         .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore"]),

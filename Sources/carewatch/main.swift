@@ -1,1 +1,4 @@
-print("carewatch")
+import CarewatchAPI
+import Foundation
+
+exit(CarewatchCLI.main(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

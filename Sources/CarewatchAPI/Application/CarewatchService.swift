@@ -1,0 +1,103 @@
+import CarewatchCore
+import Foundation
+import HTTPEngine
+
+/// A running carewatch server: the HTTP engine bound to a port with the API routed onto a
+/// loaded store. The executable serves one until SIGTERM; tests start them on ephemeral ports.
+public final class CarewatchService: Sendable {
+    public let server: HTTPServer
+    let context: APIContext
+    private let readiness: Readiness
+
+    /// Binds first, so that a live process answers `/healthz` (and `/readyz` with 503) while a
+    /// large data directory loads; then opens the store and turns ready.
+    public static func start(_ configuration: CarewatchConfiguration) throws -> CarewatchService {
+        let keys = try configuration.resolvedAPIKeys()
+        if keys.isEmpty {
+            Log.warning("no API keys configured (CAREWATCH_API_KEYS or --api-key-file): writes will be refused with 401")
+        }
+        let readiness = Readiness()
+        let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness)
+        let metrics = RequestMetrics()
+        let serverBox = ServerBox()
+        let router = APIRouter.make(
+            context: context, metrics: metrics, corsOrigins: configuration.corsOrigins,
+            accessLog: configuration.accessLog, importBodyLimit: configuration.maxImportBodyBytes,
+            openConnections: { serverBox.server?.openConnections ?? 0 })
+        let server = HTTPServer(configuration: configuration.serverConfiguration, router: router)
+        serverBox.server = server
+        try server.start()
+        Log.info("listening on \(configuration.host) port \(server.boundPort); \(configuration)")
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let store: Store
+        do {
+            store = try configuration.openStore()
+        } catch {
+            server.shutdown(timeout: 0)
+            throw error
+        }
+        context.storeLoaded(store)
+        readiness.set(true)
+        let state = store.state
+        Log.info("ready: \(state.councilCount) councils, \(state.inspectionCount) inspections, \(state.workforceCount) workforce rows loaded from \(configuration.dataDirectory) in \(clock.now - started)")
+        return CarewatchService(server: server, context: context, readiness: readiness)
+    }
+
+    private init(server: HTTPServer, context: APIContext, readiness: Readiness) {
+        self.server = server
+        self.context = context
+        self.readiness = readiness
+    }
+
+    public var port: Int { server.boundPort }
+
+    /// Not ready, drain in-flight requests, then a final snapshot and the directory lock released.
+    public func stop(timeout: Double? = nil) {
+        readiness.set(false)
+        server.shutdown(timeout: timeout)
+        (try? context.store)?.close()
+    }
+
+    /// `carewatch serve`: runs until SIGTERM or SIGINT, then drains and writes a final snapshot.
+    public static func serve(_ configuration: CarewatchConfiguration) throws -> Int32 {
+        let service = try start(configuration)
+        Log.info(SeedData.attribution)
+        service.server.runUntilTerminated(
+            beforeDrain: {
+                service.readiness.set(false)
+                Log.info("draining: no longer ready, finishing in-flight requests")
+            },
+            afterDrain: {
+                (try? service.context.store)?.close()
+                Log.info("stopped: final snapshot written")
+            })
+        return 0
+    }
+}
+
+/// Lets the metrics route read the server's connection count although the server is built
+/// from the router that contains the route.
+final class ServerBox: @unchecked Sendable {
+    /// Written once before the server starts accepting, read only afterwards.
+    var server: HTTPServer?
+}
+
+extension CarewatchConfiguration {
+    var serverConfiguration: ServerConfiguration {
+        var server = ServerConfiguration()
+        server.host = host
+        server.port = port
+        if let threads { server.eventLoopCount = threads }
+        server.maxConnections = maxConnections
+        server.maxBodyBytes = maxBodyBytes
+        server.maxHeaderBytes = maxHeaderBytes
+        server.headerTimeout = headerTimeout
+        server.bodyTimeout = bodyTimeout
+        server.idleTimeout = idleTimeout
+        server.writeTimeout = writeTimeout
+        server.drainTimeout = drainTimeout
+        return server
+    }
+}

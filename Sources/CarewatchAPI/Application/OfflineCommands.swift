@@ -1,0 +1,62 @@
+import CarewatchCore
+import Foundation
+
+/// `carewatch import`, `export` and `check`: the bulk operations of the API, run directly on
+/// a data directory while no server holds it (the directory lock says so clearly if one does).
+enum OfflineCommands {
+    static func importFile(_ path: String, _ configuration: CarewatchConfiguration) throws -> Int32 {
+        let bytes: [UInt8]
+        if path == "-" {
+            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw UsageError("cannot read \(path)")
+            }
+            bytes = Array(data)
+        }
+        let mediaType = path.lowercased().hasSuffix(".csv") ? "text/csv" : (bytes.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") ? "application/json" : "text/csv")
+        let store = try configuration.openStore()
+        defer { store.close() }
+        do {
+            let (summary, _) = try store.write { state throws in
+                let document = try BulkImport.parse(bytes, mediaType: mediaType, state: state)
+                return (BulkImport.changes(document), BulkImport.Summary(document))
+            }
+            var writer = JSONWriter(pretty: true)
+            summary.writeJSON(into: &writer)
+            FileHandle.standardOutput.write(Data(writer.bytes + [UInt8(ascii: "\n")]))
+            return 0
+        } catch let error as APIError {
+            var message = "carewatch import: \(error.detail)\n"
+            for issue in error.errors.prefix(50) {
+                message += "  \(issue.row.map { "line \($0): " } ?? "")\(issue.field): \(issue.message)\n"
+            }
+            FileHandle.standardError.write(Data(message.utf8))
+            return 1
+        }
+    }
+
+    static func export(to path: String?, _ configuration: CarewatchConfiguration) throws -> Int32 {
+        let store = try configuration.openStore()
+        defer { store.close() }
+        let output: FileHandle
+        if let path, path != "-" {
+            guard FileManager.default.createFile(atPath: path, contents: nil) , let handle = FileHandle(forWritingAtPath: path) else {
+                throw UsageError("cannot write \(path)")
+            }
+            output = handle
+        } else {
+            output = FileHandle.standardOutput
+        }
+        let next = Exporter.stream(store.state)
+        while let chunk = next() { output.write(Data(chunk)) }
+        if output !== FileHandle.standardOutput { try output.close() }
+        return 0
+    }
+
+    static func check(_ configuration: CarewatchConfiguration) throws -> Int32 {
+        let report = Store.verify(directory: URL(fileURLWithPath: configuration.dataDirectory))
+        FileHandle.standardOutput.write(Data((report.description + "\n").utf8))
+        return report.ok ? 0 : 1
+    }
+}

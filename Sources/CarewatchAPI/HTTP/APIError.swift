@@ -1,0 +1,83 @@
+import CarewatchCore
+import HTTPEngine
+
+/// An error a handler answers with: it becomes an RFC 9457 problem+json response, with the
+/// field-level `errors` array the contract promises so that clients can point at the field.
+/// The type is `about:blank`: the status and title carry the whole meaning (RFC 9457 §4.2.1).
+struct APIError: Error, Sendable {
+    /// One entry of the `errors` array; `row` locates it in an imported CSV file.
+    struct Issue: Sendable {
+        var field: String
+        var message: String
+        var row: Int? = nil
+    }
+
+    var status: HTTPStatus
+    var detail: String
+    var errors: [Issue]
+    var headers: [(String, String)]
+
+    init(_ status: HTTPStatus, _ detail: String, errors: [FieldError] = [], headers: [(String, String)] = []) {
+        self.init(status, detail, issues: errors.map { Issue(field: $0.field, message: $0.message) }, headers: headers)
+    }
+
+    init(_ status: HTTPStatus, _ detail: String, issues: [Issue], headers: [(String, String)] = []) {
+        self.status = status
+        self.detail = detail
+        self.errors = issues
+        self.headers = headers
+    }
+
+    static func badParameter(_ name: String, _ message: String) -> APIError {
+        APIError(.badRequest, "query parameter '\(name)' \(message)", errors: [FieldError(field: name, message: message)])
+    }
+
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, "\(what) was not found") }
+
+    static func invalid(_ errors: [FieldError]) -> APIError {
+        let summary = errors.prefix(3).map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        return APIError(.unprocessableContent, errors.count > 3 ? summary + "; …" : summary, errors: errors)
+    }
+
+    var response: HTTPResponse {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("type", "about:blank")
+        writer.field("title", status.reasonPhrase)
+        writer.field("status", status.code)
+        writer.field("detail", detail)
+        if !errors.isEmpty {
+            writer.key("errors")
+            writer.beginArray()
+            for error in errors {
+                writer.beginObject()
+                writer.field("field", error.field)
+                writer.field("message", error.message)
+                if let row = error.row { writer.field("row", row) }
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.endObject()
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", "application/problem+json")
+        headers.set("Cache-Control", "no-store")
+        for (name, value) in self.headers { headers.add(name, value) }
+        return HTTPResponse(status: status, headers: headers, body: .bytes(writer.bytes))
+    }
+}
+
+extension APIError {
+    /// Maps the store's errors: validation failures are the client's (422), anything else
+    /// is a failure to persist, which must never look like success.
+    init(storeError error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as ValidationError:
+            self = .invalid(error.errors)
+        default:
+            self = APIError(.internalServerError, "the change could not be made durable and was not applied: \(error)")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Keeps the encoded bytes (and their ETag) of hot representations together with the
+/// version of the data they were made from, so a GET of unchanged data costs a dictionary
+/// look-up instead of an encoding. A stale entry is simply replaced on the next miss.
+final class EncodedCache: Sendable {
+    struct Stamp: Hashable, Sendable {
+        var major: UInt64
+        var minor: UInt64 = 0
+    }
+
+    struct Entry: Sendable {
+        let stamp: Stamp
+        let body: [UInt8]
+        let etag: String
+        /// Headers that belong to this body (the paging facts of a CSV list).
+        var headers: [(String, String)] = []
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    /// Keys include client-chosen query strings, so the table is bounded; when it fills it
+    /// starts again, which costs at most one encoding per hot key.
+    private let capacity: Int
+
+    init(capacity: Int = 4096) {
+        self.capacity = capacity
+    }
+
+    /// `etag` names the representation when it has a version of its own (single resources,
+    /// which `If-Match` compares against); otherwise the tag is derived from the bytes.
+    func entry(for key: String, stamp: Stamp, etag: String? = nil, make: () throws(APIError) -> [UInt8]) throws(APIError) -> Entry {
+        try entry(for: key, stamp: stamp, etag: etag) { () throws(APIError) in (try make(), []) }
+    }
+
+    func entry(for key: String, stamp: Stamp, etag: String? = nil, make: () throws(APIError) -> (body: [UInt8], headers: [(String, String)])) throws(APIError) -> Entry {
+        if let cached = entries.withLock({ $0[key] }), cached.stamp == stamp {
+            return cached
+        }
+        let (body, headers) = try make()
+        let entry = Entry(stamp: stamp, body: body, etag: etag ?? ETag.strong(for: body), headers: headers)
+        entries.withLock { table in
+            if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+            table[key] = entry
+        }
+        return entry
+    }
+}

@@ -1,0 +1,77 @@
+import CarewatchCore
+import HTTPEngine
+
+/// Reads a request's query parameters against the set a route accepts. Anything unknown,
+/// repeated or unparsable is a 400 naming the parameter: a typo such as `regoin=London` must
+/// not silently return the unfiltered list to a dashboard.
+struct QueryReader {
+    private let query: QueryParameters
+
+    /// Parameters every GET accepts: representation choices, not filters.
+    static let representationParameters: Set<String> = ["pretty", "format"]
+    /// Parameters every list accepts on top of its filters.
+    static let listParameters: Set<String> = ["limit", "cursor", "sort"]
+
+    init(_ request: HTTPRequest, allowed: Set<String>) throws(APIError) {
+        query = request.query
+        var seen = Set<String>()
+        for (name, _) in request.query {
+            guard allowed.contains(name) || QueryReader.representationParameters.contains(name) else {
+                throw .badParameter(name, "is not a parameter of this endpoint (allowed: \(allowed.union(QueryReader.representationParameters).sorted().joined(separator: ", ")))")
+            }
+            guard seen.insert(name).inserted else { throw .badParameter(name, "must not be repeated") }
+        }
+    }
+
+    func string(_ name: String) throws(APIError) -> String? {
+        guard let value = query[name] else { return nil }
+        guard !value.isEmpty else { throw .badParameter(name, "must not be empty") }
+        return value
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let text = try string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw .badParameter(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func date(_ name: String) throws(APIError) -> CalendarDate? {
+        guard let text = try string(name) else { return nil }
+        guard let date = CalendarDate(iso: text) else { throw .badParameter(name, "must be a date that exists, as YYYY-MM-DD") }
+        return date
+    }
+
+    func boolean(_ name: String) throws(APIError) -> Bool? {
+        guard let text = query[name] else { return nil }
+        switch text {
+        case "", "true", "1": return true
+        case "false", "0": return false
+        default: throw .badParameter(name, "must be true or false")
+        }
+    }
+
+    func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws(APIError) -> T? where T.RawValue == String, T: CaseIterable {
+        guard let text = try string(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw .badParameter(name, "must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// `limit` (1...500, default 50) and the opaque `cursor`.
+    func page() throws(APIError) -> (limit: Int, cursor: String?) {
+        (try integer("limit", in: 1...500) ?? 50, try string("cursor"))
+    }
+
+    /// `sort=field` or `sort=-field`, from the fields a list can be sorted by.
+    func sort(allowed fields: [String]) throws(APIError) -> SortKey? {
+        guard let text = try string("sort") else { return nil }
+        let key = SortKey(parameter: text)
+        guard fields.contains(key.field) else {
+            throw .badParameter("sort", "must be one of \(fields.joined(separator: ", ")), optionally prefixed with '-'")
+        }
+        return key
+    }
+}

@@ -1,0 +1,55 @@
+import CarewatchCore
+import HTTPEngine
+
+/// Turns a write's body into a JSON object, answering 415 for bodies that are not JSON and
+/// 400 for JSON that does not parse, before any rule of the domain is looked at.
+enum RequestBody {
+    enum Kind {
+        case json
+        /// PATCH takes RFC 7396 merge patches; plain JSON is accepted too, as most clients send it.
+        case mergePatch
+    }
+
+    static func object(_ request: HTTPRequest, kind: Kind = .json) throws(APIError) -> JSONObject {
+        let mediaType = Self.mediaType(request)
+        let accepted = kind == .mergePatch ? ["application/merge-patch+json", "application/json"] : ["application/json"]
+        guard let mediaType, accepted.contains(mediaType) else {
+            throw APIError(.unsupportedMediaType, "the body must be \(accepted.joined(separator: " or ")), not \(mediaType ?? "untyped")")
+        }
+        guard !request.body.isEmpty else { throw APIError(.badRequest, "the request needs a JSON body") }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(request.body)
+        } catch {
+            throw APIError(.badRequest, "the body is not valid JSON: \(error)")
+        }
+        guard case .object(let object) = value else {
+            throw APIError(.badRequest, "the body must be a JSON object, not \(value.typeName)")
+        }
+        return object
+    }
+
+    /// The media type without parameters, lowercased (`application/json; charset=utf-8` → `application/json`).
+    static func mediaType(_ request: HTTPRequest) -> String? {
+        guard let header = request.headers["Content-Type"] else { return nil }
+        let type = header.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: " \t").lowercased() }
+        return type?.isEmpty == false ? type : nil
+    }
+}
+
+/// RFC 7396 JSON merge patch: members set to null are removed, objects merge recursively,
+/// anything else replaces the target's value.
+enum MergePatch {
+    static func apply(_ patch: JSONValue, to target: JSONValue) -> JSONValue {
+        guard case .object(let patchObject) = patch else { return patch }
+        var result = target.objectValue ?? JSONObject()
+        for (key, value) in patchObject {
+            if value.isNull {
+                result[key] = nil
+            } else {
+                result[key] = apply(value, to: result[key] ?? .null)
+            }
+        }
+        return .object(result)
+    }
+}

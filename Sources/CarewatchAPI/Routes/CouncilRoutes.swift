@@ -1,0 +1,174 @@
+import CarewatchCore
+import HTTPEngine
+
+/// `/v1/councils` and `/v1/councils/{council}`: list, read, create, replace, merge-patch and
+/// delete councils, addressed by code, former code, la_code or slug.
+struct CouncilRoutes {
+    let context: APIContext
+
+    static let listParameters: Set<String> = QueryReader.listParameters.union(["region", "kind", "rating", "q"])
+
+    func register(in router: inout Router) {
+        router.add(.get, "/v1/councils", context.read(list))
+        router.add(.post, "/v1/councils", context.write(create))
+        router.add(.get, "/v1/councils/{council}", context.read(show))
+        router.add(.put, "/v1/councils/{council}", context.write(replace))
+        router.add(.patch, "/v1/councils/{council}", context.write(patch))
+        router.add(.delete, "/v1/councils/{council}", context.write(delete))
+    }
+
+    // MARK: Reads
+
+    @Sendable func list(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
+        let representation = try Representation(request, csvAllowed: true)
+        let reader = try QueryReader(request, allowed: CouncilRoutes.listParameters)
+        var query = CouncilQuery()
+        query.region = try reader.choice("region", Region.self)
+        query.kind = try reader.choice("kind", CouncilKind.self)
+        query.rating = try reader.choice("rating", Grade.self)
+        query.q = try reader.string("q")
+        query.sort = try reader.sort(allowed: CouncilQuery.sortFields)
+        (query.limit, query.cursor) = try reader.page()
+        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
+            let page = try Listing.page { () throws(QueryError) in try state.councils(query) }
+            return Listing.render(page, representation) { council, writer in
+                context.councilJSON(council, state: state, into: &writer, pretty: representation.pretty)
+            } csv: { councils in
+                CSVExport.councils(councils, latest: { state.latestInspection(ofCouncil: $0.code) })
+            }
+        }
+        return CacheableResponse.make(entry, representation: representation, request: request)
+    }
+
+    @Sendable func show(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
+        let representation = try Representation(request, csvAllowed: false)
+        _ = try QueryReader(request, allowed: [])
+        let council = try context.council(request, in: state)
+        let entry = try context.councilEntry(council, state: state, pretty: representation.pretty)
+        return CacheableResponse.make(entry, representation: representation, request: request)
+    }
+
+    // MARK: Writes
+
+    @Sendable func create(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+        _ = try QueryReader(request, allowed: [])
+        let council = try Council(json: .object(RequestBody.object(request)))
+        let (_, state) = try store.write { state throws in
+            try CouncilRoutes.checkUnique(council, in: state, replacing: nil)
+            return ([.putCouncil(council)], ())
+        }
+        let stored = try context.council(named: council.code, in: state)
+        return WrittenResponse.make(try context.councilEntry(stored, state: state, pretty: false), status: .created, location: "/v1/councils/\(stored.code)")
+    }
+
+    @Sendable func replace(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+        _ = try QueryReader(request, allowed: [])
+        let body = try RequestBody.object(request)
+        let replacement = try Council(json: .object(body))
+        return try update(request, store) { _ in replacement }
+    }
+
+    @Sendable func patch(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+        _ = try QueryReader(request, allowed: [])
+        let patch = try RequestBody.object(request, kind: .mergePatch)
+        return try update(request, store) { current in
+            var writer = JSONWriter()
+            current.writeJSON(into: &writer, latest: nil)
+            let document = try JSONParser.parse(writer.bytes)
+            return try Council(json: MergePatch.apply(.object(patch), to: document))
+        }
+    }
+
+    /// PUT and PATCH: the council's code is its identity, so a body may not change it.
+    private func update(_ request: HTTPRequest, _ store: Store, _ makeReplacement: @escaping @Sendable (Council) throws -> Council) throws -> HTTPResponse {
+        let key = request.pathParameters["council"] ?? ""
+        let (code, state) = try store.write { state throws in
+            let current = try context.council(named: key, in: state)
+            try context.checkIfMatch(request, current: context.councilETag(current, state: state))
+            let replacement = try makeReplacement(current)
+            guard replacement.code == current.code else {
+                throw APIError.invalid([FieldError(field: "code", message: "must stay \(current.code): a council's code is its identity")])
+            }
+            try CouncilRoutes.checkUnique(replacement, in: state, replacing: current.code)
+            return ([.putCouncil(replacement)], current.code)
+        }
+        let stored = try context.council(named: code, in: state)
+        return WrittenResponse.make(try context.councilEntry(stored, state: state, pretty: false), status: .ok)
+    }
+
+    @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+        _ = try QueryReader(request, allowed: [])
+        let key = request.pathParameters["council"] ?? ""
+        _ = try store.write { state throws in
+            let current = try context.council(named: key, in: state)
+            try context.checkIfMatch(request, current: context.councilETag(current, state: state))
+            return ([.deleteCouncil(code: current.code)], ())
+        }
+        return HTTPResponse(status: .noContent)
+    }
+
+    /// 409 when a new or changed council would share a name with another: codes (current and
+    /// former), la_code and slug each address exactly one council.
+    static func checkUnique(_ council: Council, in state: StoreState, replacing code: String?) throws(APIError) {
+        var clashes: [FieldError] = []
+        func clash(_ key: String, _ field: String) {
+            if let other = state.council(named: key), other.code != code {
+                clashes.append(FieldError(field: field, message: "\(key) already names council \(other.code)"))
+            }
+        }
+        clash(council.code, "code")
+        clash(council.slug, "slug")
+        clash(String(council.laCode), "la_code")
+        for former in council.formerCodes { clash(former, "former_codes") }
+        guard clashes.isEmpty else {
+            throw APIError(.conflict, clashes.map(\.message).joined(separator: "; "), errors: clashes)
+        }
+    }
+}
+
+extension APIContext {
+    func council(_ request: HTTPRequest, in state: StoreState) throws(APIError) -> Council {
+        try council(named: request.pathParameters["council"] ?? "", in: state)
+    }
+
+    func council(named key: String, in state: StoreState) throws(APIError) -> Council {
+        guard let council = state.council(named: key) else { throw .notFound("council '\(key)'") }
+        return council
+    }
+
+    /// A council's representation changes with its own version and with its latest graded
+    /// inspection, so both make up its version stamp.
+    func councilStamp(_ council: Council, state: StoreState) -> EncodedCache.Stamp {
+        EncodedCache.Stamp(major: council.version, minor: state.latestInspection(ofCouncil: council.code)?.version ?? 0)
+    }
+
+    func councilETag(_ council: Council, state: StoreState) -> String {
+        ETag.version(councilStamp(council, state: state))
+    }
+
+    func councilEntry(_ council: Council, state: StoreState, pretty: Bool) throws(APIError) -> EncodedCache.Entry {
+        let stamp = councilStamp(council, state: state)
+        return try cache.entry(for: "council:\(council.code):\(pretty)", stamp: stamp, etag: ETag.version(stamp, variant: pretty ? "pretty" : nil)) { () throws(APIError) in
+            var writer = JSONWriter(pretty: pretty)
+            council.writeJSON(into: &writer, latest: state.latestInspection(ofCouncil: council.code))
+            return writer.bytes
+        }
+    }
+
+    /// Writes one council into a list. Compact lists splice each council's cached bytes, so
+    /// a page of 50 costs 50 look-ups rather than 50 encodings.
+    func councilJSON(_ council: Council, state: StoreState, into writer: inout JSONWriter, pretty: Bool) {
+        if !pretty, let entry = try? councilEntry(council, state: state, pretty: false) {
+            writer.rawValue(entry.body)
+        } else {
+            council.writeJSON(into: &writer, latest: state.latestInspection(ofCouncil: council.code))
+        }
+    }
+
+    /// `If-Match` on writes: 412 when the client's copy is not the current one.
+    func checkIfMatch(_ request: HTTPRequest, current: String?) throws(APIError) {
+        guard ETag.matchHolds(request.headers["If-Match"], current: current) else {
+            throw APIError(.preconditionFailed, "the resource has changed since it was read (If-Match did not match)")
+        }
+    }
+}

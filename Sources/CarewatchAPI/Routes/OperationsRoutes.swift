@@ -1,0 +1,73 @@
+import CarewatchCore
+import HTTPEngine
+
+/// Liveness, readiness, Prometheus metrics and the OpenAPI document: what orchestrators,
+/// monitoring and client generators ask of the server.
+struct OperationsRoutes {
+    let context: APIContext
+    let metrics: RequestMetrics
+    /// Read lazily: the server exists only after the router that it serves has been built.
+    let openConnections: @Sendable () -> Int
+
+    static let openAPIDocument: [UInt8] = Array((EmbeddedDocuments.files["openapi.yaml"] ?? "").utf8)
+    static let openAPIETag = ETag.strong(for: openAPIDocument)
+
+    func register(in router: inout Router) {
+        router.add(.get, "/healthz") { _, responder in
+            responder.respond(OperationsRoutes.json(.ok, #"{"status":"ok"}"#))
+        }
+        router.add(.get, "/readyz") { [context] _, responder in
+            if context.readiness.isReady {
+                responder.respond(OperationsRoutes.json(.ok, #"{"status":"ready"}"#))
+            } else {
+                responder.respond(APIError(.serviceUnavailable, "not ready: loading data or shutting down", headers: [("Retry-After", "1")]).response)
+            }
+        }
+        router.add(.get, "/metrics") { [self] _, responder in
+            var headers = HTTPHeaders()
+            headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            headers.set("Cache-Control", "no-store")
+            responder.respond(HTTPResponse(status: .ok, headers: headers, body: .bytes(Array(prometheusText().utf8))))
+        }
+        router.add(.get, "/openapi.yaml") { request, responder in
+            var headers = HTTPHeaders()
+            headers.set("ETag", OperationsRoutes.openAPIETag)
+            headers.set("Cache-Control", CacheableResponse.cacheControl)
+            if ETag.noneMatchHits(request.headers["If-None-Match"], etag: OperationsRoutes.openAPIETag) {
+                responder.respond(HTTPResponse(status: .notModified, headers: headers))
+                return
+            }
+            headers.set("Content-Type", "application/yaml")
+            responder.respond(HTTPResponse(status: .ok, headers: headers, body: .bytes(OperationsRoutes.openAPIDocument)))
+        }
+    }
+
+    static func json(_ status: HTTPStatus, _ text: String) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", "application/json")
+        headers.set("Cache-Control", "no-store")
+        return HTTPResponse(status: status, headers: headers, body: .bytes(Array(text.utf8)))
+    }
+
+    /// Request metrics from the engine, then the server's and the store's own gauges.
+    func prometheusText() -> String {
+        var text = metrics.prometheusText()
+        func gauge(_ name: String, _ help: String, _ value: String) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n\(name) \(value)\n"
+        }
+        gauge("carewatch_open_connections", "Client connections currently open.", String(openConnections()))
+        gauge("carewatch_ready", "1 when the server accepts traffic, 0 while loading or draining.", context.readiness.isReady ? "1" : "0")
+        guard let store = try? context.store else { return text }
+        let state = store.state
+        let statistics = store.statistics
+        text += "# HELP carewatch_store_records Records held in the store, by collection.\n# TYPE carewatch_store_records gauge\n"
+        text += "carewatch_store_records{collection=\"councils\"} \(state.councilCount)\n"
+        text += "carewatch_store_records{collection=\"inspections\"} \(state.inspectionCount)\n"
+        text += "carewatch_store_records{collection=\"workforce\"} \(state.workforceCount)\n"
+        gauge("carewatch_store_generation", "Commits applied since the data directory was created.", String(state.generation))
+        gauge("carewatch_journal_bytes", "Size of the journal not yet covered by a snapshot.", String(statistics.journalBytes))
+        let age = statistics.lastSnapshotAt.map { String(max(0, Timestamp.now().secondsSince1970 - $0.secondsSince1970)) } ?? "NaN"
+        gauge("carewatch_snapshot_age_seconds", "Seconds since the last snapshot was written.", age)
+        return text
+    }
+}

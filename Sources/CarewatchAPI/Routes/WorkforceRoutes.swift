@@ -1,0 +1,125 @@
+import CarewatchCore
+import HTTPEngine
+
+/// Workforce figures: all rows (`/v1/workforce`), one council's series (oldest first) and
+/// one council-year row, which PUT creates or replaces.
+struct WorkforceRoutes {
+    let context: APIContext
+
+    static let yearRange = 2000...2100
+
+    func register(in router: inout Router) {
+        router.add(.get, "/v1/workforce", context.read(listAll))
+        router.add(.get, "/v1/councils/{council}/workforce", context.read(listForCouncil))
+        router.add(.get, "/v1/councils/{council}/workforce/{year}", context.read(show))
+        router.add(.put, "/v1/councils/{council}/workforce/{year}", context.write(put))
+        router.add(.delete, "/v1/councils/{council}/workforce/{year}", context.write(delete))
+    }
+
+    @Sendable func listAll(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
+        let reader = try QueryReader(request, allowed: QueryReader.listParameters.union(["year", "region", "council"]))
+        var query = WorkforceQuery()
+        query.year = try reader.integer("year", in: WorkforceRoutes.yearRange)
+        query.region = try reader.choice("region", Region.self)
+        if let key = try reader.string("council") { query.council = state.council(named: key)?.code ?? key }
+        query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
+        (query.limit, query.cursor) = try reader.page()
+        return try list(request, state, query)
+    }
+
+    @Sendable func listForCouncil(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
+        let council = try context.council(request, in: state)
+        let reader = try QueryReader(request, allowed: QueryReader.listParameters)
+        var query = WorkforceQuery()
+        query.council = council.code
+        query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
+            ?? SortKey(field: "year", descending: false)
+        (query.limit, query.cursor) = try reader.page()
+        return try list(request, state, query)
+    }
+
+    private func list(_ request: HTTPRequest, _ state: StoreState, _ query: WorkforceQuery) throws(APIError) -> HTTPResponse {
+        let representation = try Representation(request, csvAllowed: true)
+        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
+            let page = try Listing.page { () throws(QueryError) in try state.workforce(query) }
+            return Listing.render(page, representation) { row, writer in
+                row.writeJSON(into: &writer)
+            } csv: { rows in
+                Exporter.workforceCSV(rows)
+            }
+        }
+        return CacheableResponse.make(entry, representation: representation, request: request)
+    }
+
+    @Sendable func show(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
+        let representation = try Representation(request, csvAllowed: false)
+        _ = try QueryReader(request, allowed: [])
+        let (council, year) = try councilAndYear(request, state)
+        guard let row = state.workforce(council: council.code, year: year) else {
+            throw .notFound("workforce figures for \(council.code) in \(year)")
+        }
+        let entry = try context.workforceEntry(row, pretty: representation.pretty)
+        return CacheableResponse.make(entry, representation: representation, request: request)
+    }
+
+    @Sendable func put(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+        _ = try QueryReader(request, allowed: [])
+        var body = try RequestBody.object(request)
+        let (created, state) = try store.write { state throws in
+            let (council, year) = try councilAndYear(request, state)
+            var errors: [FieldError] = []
+            if let named = body["council"], named.stringValue.flatMap({ state.council(named: $0)?.code }) != council.code {
+                errors.append(FieldError(field: "council", message: "must name the council in the path (\(council.code))"))
+            }
+            if let given = body["year"], given.intValue != year {
+                errors.append(FieldError(field: "year", message: "must equal the year in the path (\(year))"))
+            }
+            guard errors.isEmpty else { throw APIError.invalid(errors) }
+            body["council"] = .string(council.code)
+            body["year"] = .number(Double(year))
+            var row = try WorkforceYear(json: .object(body))
+            row.deriveRates()
+            let current = state.workforce(council: council.code, year: year)
+            try context.checkIfMatch(request, current: current.map { ETag.version(.init(major: $0.version)) })
+            return ([.putWorkforce(row)], current == nil)
+        }
+        let (council, year) = try councilAndYear(request, state)
+        guard let stored = state.workforce(council: council.code, year: year) else { throw APIError.notFound("workforce row") }
+        return WrittenResponse.make(
+            try context.workforceEntry(stored, pretty: false), status: created ? .created : .ok,
+            location: created ? "/v1/councils/\(council.code)/workforce/\(year)" : nil)
+    }
+
+    @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+        _ = try QueryReader(request, allowed: [])
+        _ = try store.write { state throws in
+            let (council, year) = try councilAndYear(request, state)
+            guard let current = state.workforce(council: council.code, year: year) else {
+                throw APIError.notFound("workforce figures for \(council.code) in \(year)")
+            }
+            try context.checkIfMatch(request, current: ETag.version(.init(major: current.version)))
+            return ([.deleteWorkforce(council: council.code, year: year)], ())
+        }
+        return HTTPResponse(status: .noContent)
+    }
+
+    private func councilAndYear(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> (Council, Int) {
+        let council = try context.council(request, in: state)
+        let text = request.pathParameters["year"] ?? ""
+        guard let year = Int(text), WorkforceRoutes.yearRange.contains(year) else {
+            throw .notFound("workforce year '\(text)'")
+        }
+        return (council, year)
+    }
+}
+
+extension APIContext {
+    func workforceEntry(_ row: WorkforceYear, pretty: Bool) throws(APIError) -> EncodedCache.Entry {
+        let stamp = EncodedCache.Stamp(major: row.version)
+        return try cache.entry(for: "workforce:\(row.council):\(row.year):\(pretty)", stamp: stamp, etag: ETag.version(stamp, variant: pretty ? "pretty" : nil)) { () throws(APIError) in
+            var writer = JSONWriter(pretty: pretty)
+            row.writeJSON(into: &writer)
+            return writer.bytes
+        }
+    }
+}
