@@ -42,9 +42,10 @@ enum ETag {
         return tags.contains { $0 == "*" || (!$0.hasPrefix("W/") && withoutVariant($0) == withoutVariant(current)) }
     }
 
+    /// `"v1.2+pretty"` → `"v1.2`, `"v1.2"` → `"v1.2`: the opening quote and version only.
     private static func withoutVariant(_ tag: String) -> Substring {
-        guard let plus = tag.firstIndex(of: "+") else { return Substring(tag) }
-        return tag[..<plus]
+        let end = tag.firstIndex(of: "+") ?? tag.lastIndex(of: "\"").flatMap { $0 == tag.startIndex ? nil : $0 } ?? tag.endIndex
+        return tag[..<end]
     }
 
     private static func tags(in header: String) -> [String] {
