@@ -20,7 +20,9 @@ struct StatisticsRoutes {
         let reader = try QueryReader(request, allowed: ["as_of", "basis"])
         let asOf = try reader.date("as_of")
         let basis: RatingBasis = try reader.choice("basis", Basis.self) == .ofsted ? .ofsted : .published
-        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
+        // Without `as_of` the answer is "as of today", so it also changes at midnight.
+        let day = asOf == nil ? UInt64(Timestamp.now().secondsSince1970 / 86_400) : 0
+        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation, minor: day)) { () throws(APIError) in
             var writer = JSONWriter(pretty: representation.pretty)
             RatingStatistics.compute(state, asOf: asOf, basis: basis).writeJSON(into: &writer)
             return writer.bytes
