@@ -9,7 +9,7 @@ public enum CarewatchCLI {
         do {
             command = try CommandLineParser.parse(arguments: arguments, environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("carewatch: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("\(error.message)\n".utf8))
             return UsageError.exitStatus
         }
         do {
@@ -30,7 +30,7 @@ public enum CarewatchCLI {
                 return HealthcheckClient.check(target)
             }
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("carewatch: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("\(error.message)\n".utf8))
             return UsageError.exitStatus
         } catch {
             FileHandle.standardError.write(Data("carewatch: \(error)\n".utf8))

@@ -10,7 +10,7 @@ enum OfflineCommands {
             bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
         } else {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("cannot read \(path)")
+                throw UsageError("carewatch: cannot read \(path)")
             }
             bytes = Array(data)
         }
@@ -42,7 +42,7 @@ enum OfflineCommands {
         let output: FileHandle
         if let path, path != "-" {
             guard FileManager.default.createFile(atPath: path, contents: nil) , let handle = FileHandle(forWritingAtPath: path) else {
-                throw UsageError("cannot write \(path)")
+                throw UsageError("carewatch: cannot write \(path)")
             }
             output = handle
         } else {

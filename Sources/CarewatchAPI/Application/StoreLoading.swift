@@ -17,7 +17,7 @@ extension CarewatchConfiguration {
         let store = try Store.open(directory: URL(fileURLWithPath: dataDirectory), options: storeOptions())
         guard let seedFile, store.state.generation == 0 else { return store }
         do {
-            guard let data = FileManager.default.contents(atPath: seedFile) else { throw UsageError("cannot read the seed file \(seedFile)") }
+            guard let data = FileManager.default.contents(atPath: seedFile) else { throw UsageError("carewatch: cannot read the seed file \(seedFile)") }
             let bytes = Array(data)
             let mediaType = seedFile.lowercased().hasSuffix(".csv") ? "text/csv" : "application/json"
             _ = try store.write { state throws in
