@@ -55,7 +55,7 @@ final class ConfigurationParserTests: XCTestCase {
             "threads": "3", "max-connections": "77", "max-body-bytes": "2MiB", "max-import-body-bytes": "128MiB",
             "max-header-bytes": "32KiB", "header-timeout": "4s", "body-timeout": "5", "idle-timeout": "6s",
             "write-timeout": "7s", "drain-timeout": "8s", "snapshot-every": "9", "snapshot-interval": "11s",
-            "log-level": "debug", "access-log": "false",
+            "log-level": "debug", "access-log": "false", "recover": "true",
         ]
         XCTAssertEqual(Set(samples.keys), Set(ConfigurationOption.options(for: .serve).map(\.flag)),
                        "every serve option has a sample here")

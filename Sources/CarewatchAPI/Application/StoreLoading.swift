@@ -7,6 +7,7 @@ extension CarewatchConfiguration {
         options.seedWhenEmpty = seedFile == nil
         options.snapshotEveryChanges = snapshotEveryChanges
         options.snapshotInterval = snapshotInterval
+        options.recover = recover
         options.log = { Log.info($0) }
         return options
     }

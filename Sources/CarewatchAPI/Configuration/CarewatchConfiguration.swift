@@ -46,6 +46,8 @@ public struct CarewatchConfiguration: Sendable, Equatable {
     public var logLevel: LogLevel = .info
     /// One JSON line per request on standard output.
     public var accessLog: Bool = true
+    /// Skip damaged journal records at start-up instead of refusing to start.
+    public var recover: Bool = false
 
     public init() {}
 

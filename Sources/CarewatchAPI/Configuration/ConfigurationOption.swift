@@ -135,6 +135,11 @@ extension ConfigurationOption {
             summary: "one JSON line per request on standard output",
             defaultValue: "true", subcommands: serveOnly
         ) { config, text throws(ConfigurationValues.Invalid) in config.accessLog = try ConfigurationValues.boolean(text) },
+        ConfigurationOption(
+            flag: "recover", environmentVariable: "CAREWATCH_RECOVER", valueName: "BOOL",
+            summary: "start even past damaged journal records, skipping them (their changes are lost; each is logged)",
+            defaultValue: "false", subcommands: [.serve, .import, .export]
+        ) { config, text throws(ConfigurationValues.Invalid) in config.recover = try ConfigurationValues.boolean(text) },
     ]
 
     public static func named(_ flag: String) -> ConfigurationOption? {

@@ -4,7 +4,7 @@ import HTTPEngine
 /// An error a handler answers with: it becomes an RFC 9457 problem+json response, with the
 /// field-level `errors` array the contract promises so that clients can point at the field.
 /// The type is `about:blank`: the status and title carry the whole meaning (RFC 9457 §4.2.1).
-struct APIError: Error, Sendable {
+struct APIError: Error, Sendable, CustomStringConvertible {
     /// One entry of the `errors` array; `row` locates it in an imported CSV file.
     struct Issue: Sendable {
         var field: String
@@ -26,6 +26,12 @@ struct APIError: Error, Sendable {
         self.detail = detail
         self.errors = issues
         self.headers = headers
+    }
+
+    /// For the command line: the detail and the first few field errors, not the whole value.
+    var description: String {
+        let fields = errors.prefix(5).map { "\($0.row.map { "line \($0): " } ?? "")\($0.field): \($0.message)" }
+        return ([detail] + fields).joined(separator: "\n  ") + (errors.count > 5 ? "\n  … \(errors.count - 5) more" : "")
     }
 
     static func badParameter(_ name: String, _ message: String) -> APIError {

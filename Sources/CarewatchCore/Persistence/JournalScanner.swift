@@ -74,7 +74,7 @@ struct JournalScanner {
                         continue
                     }
                     if record.sequence > expected && !recover {
-                        throw StoreError.unrecoverable("journal \(segment.path) at byte offset \(offset): record \(record.sequence) follows \(expected - 1); records \(expected)…\(record.sequence - 1) are missing (snapshot or segment deleted?). Start with --recover to accept the gap")
+                        throw StoreError.unrecoverable("journal \(segment.path) at byte offset \(offset): record \(record.sequence) follows \(expected - 1); records \(expected)…\(record.sequence - 1) are missing (snapshot or segment deleted?). Start with --recover true (CAREWATCH_RECOVER=true) to accept the gap")
                     }
                     if record.sequence > expected { outcome.skipped.append("records \(expected)…\(record.sequence - 1) missing before \(segment.path) offset \(offset)") }
                     outcome.records.append(record)

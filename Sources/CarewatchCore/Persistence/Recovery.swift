@@ -85,7 +85,7 @@ enum Recovery {
                 replayed += 1
             } catch {
                 let message = "journal record \(record.sequence) cannot be applied to the state before it: \(error)"
-                guard options.recover else { throw StoreError.unrecoverable(message + ". Start with --recover to skip it") }
+                guard options.recover else { throw StoreError.unrecoverable(message + ". Start with --recover true (CAREWATCH_RECOVER=true) to skip it") }
                 notes.append(message + " (skipped by --recover)")
                 log(message + " (skipped by --recover)")
             }

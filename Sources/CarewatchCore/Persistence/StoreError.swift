@@ -26,7 +26,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         case .corruptJournal(let file, let offset, let reason):
             return "journal \(file) is damaged at byte offset \(offset): \(reason). The records after it cannot be trusted to follow on; "
-                + "run `carewatch check` and start with --recover to skip damaged records (they are lost)"
+                + "run `carewatch check` and start with --recover true (CAREWATCH_RECOVER=true) to skip damaged records (they are lost)"
         case .unrecoverable(let message):
             return message
         case .closed(let why):
