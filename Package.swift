@@ -39,9 +39,12 @@ let package = Package(
         // Engine-only server for bench/engine (not part of the product).
         .executableTarget(name: "EngineBenchServer", dependencies: ["HTTPEngine"], path: "bench/engine/EngineBenchServer"),
 
+        // A raw-socket HTTP/1.1 client shared by the suites that talk to a real server.
+        .target(name: "HTTPTestClient", path: "Tests/HTTPTestClient"),
+
         .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine"]),
         .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore"]),
-        .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["carewatch"]),
+        .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore", "HTTPTestClient"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["carewatch", "HTTPTestClient"]),
     ]
 )

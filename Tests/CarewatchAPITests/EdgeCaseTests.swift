@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTestClient
 import XCTest
 
 /// Where a server's layers meet and bugs like to sit: pipelined writes and reads, tags of a

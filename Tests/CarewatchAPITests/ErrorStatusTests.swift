@@ -1,3 +1,4 @@
+import HTTPTestClient
 import XCTest
 
 /// Every status of the contract's error table, provoked over a real socket, each answered as

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import HTTPTestClient
 import XCTest
 
 /// Statuses collected from concurrent requests.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTestClient
 import XCTest
 
 /// `POST /v1/import` in each format it takes, all or nothing, and `GET /v1/export` as the

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTestClient
 import XCTest
 #if canImport(Glibc)
 import Glibc

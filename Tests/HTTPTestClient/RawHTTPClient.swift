@@ -6,52 +6,52 @@ import Glibc
 /// A deliberately small HTTP/1.1 client on plain sockets. URLSession would hide exactly what
 /// these tests check (framing, chunked bodies, bodies on HEAD/304, connections closed by the
 /// server), and it cannot send malformed or unfinished requests at all.
-struct RawHTTPResponse: CustomStringConvertible {
-    var status: Int
-    var reason: String
-    var version: String
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+public struct RawHTTPResponse: CustomStringConvertible {
+    public var status: Int
+    public var reason: String
+    public var version: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
     /// Whether the body arrived with `Transfer-Encoding: chunked`.
-    var wasChunked: Bool
+    public var wasChunked: Bool
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
-    func headerValues(_ name: String) -> [String] {
+    public func headerValues(_ name: String) -> [String] {
         headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 
     /// The body parsed as JSON (Foundation types); nil when it is not JSON.
-    var json: Any? {
+    public var json: Any? {
         guard !body.isEmpty else { return nil }
         return try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
     }
 
-    var object: [String: Any] { json as? [String: Any] ?? [:] }
+    public var object: [String: Any] { json as? [String: Any] ?? [:] }
 
     /// `data` of a list envelope.
-    var items: [[String: Any]] { object["data"] as? [[String: Any]] ?? [] }
+    public var items: [[String: Any]] { object["data"] as? [[String: Any]] ?? [] }
 
-    var mediaType: String? {
+    public var mediaType: String? {
         header("Content-Type")?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
-    var description: String {
+    public var description: String {
         "HTTP \(status) \(reason) \(headers.map { "\($0.name): \($0.value)" }) body: \(text.prefix(600))"
     }
 }
 
-enum RawHTTPError: Error, CustomStringConvertible {
+public enum RawHTTPError: Error, CustomStringConvertible {
     case connect(String)
     case closedBeforeResponse([UInt8])
     case malformed(String)
     case timeout
 
-    var description: String {
+    public var description: String {
         switch self {
         case .connect(let why): return "connect: \(why)"
         case .closedBeforeResponse(let bytes): return "connection closed before a full response (\(bytes.count) bytes: \(String(decoding: bytes.prefix(200), as: UTF8.self)))"
@@ -62,12 +62,12 @@ enum RawHTTPError: Error, CustomStringConvertible {
 }
 
 /// One TCP connection to 127.0.0.1. Several requests may be sent on it (keep-alive).
-final class RawHTTPConnection {
-    private(set) var fd: Int32
+public final class RawHTTPConnection {
+    public private(set) var fd: Int32
     private var buffer: [UInt8] = []
-    private(set) var peerClosed = false
+    public private(set) var peerClosed = false
 
-    init(port: Int, host: String = "127.0.0.1", timeout: Double = 15) throws {
+    public init(port: Int, host: String = "127.0.0.1", timeout: Double = 15) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError.connect("socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
@@ -92,18 +92,18 @@ final class RawHTTPConnection {
 
     deinit { close() }
 
-    func close() {
+    public func close() {
         if fd >= 0 { Glibc.close(fd); fd = -1 }
     }
 
-    func setReceiveTimeout(_ seconds: Double) {
+    public func setReceiveTimeout(_ seconds: Double) {
         var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Sends everything; returns false when the peer is gone (EPIPE/ECONNRESET).
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -117,7 +117,7 @@ final class RawHTTPConnection {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Reads more bytes into the buffer; false at end of stream.
     private func fill() throws -> Bool {
@@ -138,14 +138,14 @@ final class RawHTTPConnection {
     }
 
     /// Everything until the server closes the connection (for answers that end the connection).
-    func readToEnd() throws -> [UInt8] {
+    public func readToEnd() throws -> [UInt8] {
         while try fill() {}
         defer { buffer.removeAll() }
         return buffer
     }
 
     /// Waits until the server closes the connection; true when it did, false on timeout.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         do {
             while try fill() {}
             return true
@@ -155,7 +155,7 @@ final class RawHTTPConnection {
     }
 
     /// Reads one response. `method` matters because a HEAD answer has no body whatever its headers say.
-    func readResponse(method: String = "GET") throws -> RawHTTPResponse {
+    public func readResponse(method: String = "GET") throws -> RawHTTPResponse {
         var headEnd: Int?
         while true {
             if let end = RawHTTPConnection.find([13, 10, 13, 10], in: buffer) { headEnd = end; break }
@@ -226,7 +226,7 @@ final class RawHTTPConnection {
         }
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    public static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         var index = 0
         let last = haystack.count - needle.count
@@ -245,7 +245,7 @@ final class RawHTTPConnection {
     }
 
     /// Builds a request with Host and, for bodies, Content-Length (unless the caller framed it).
-    static func requestBytes(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil) -> [UInt8] {
+    public static func requestBytes(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil) -> [UInt8] {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         let framed = headers.contains { ["content-length", "transfer-encoding"].contains($0.0.lowercased()) }
@@ -255,7 +255,7 @@ final class RawHTTPConnection {
     }
 
     /// One request, one response, on this connection.
-    func exchange(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> RawHTTPResponse {
+    public func exchange(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> RawHTTPResponse {
         guard send(RawHTTPConnection.requestBytes(method, target, headers: headers, body: body)) else {
             throw RawHTTPError.closedBeforeResponse([])
         }
@@ -265,11 +265,16 @@ final class RawHTTPConnection {
 
 /// Requests on fresh connections, one per request, so that a test never depends on what an
 /// earlier exchange left on a connection.
-struct RawHTTPClient {
-    var port: Int
-    var timeout: Double = 20
+public struct RawHTTPClient {
+    public var port: Int
+    public var timeout: Double = 20
 
-    func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> RawHTTPResponse {
+    public init(port: Int, timeout: Double = 20) {
+        self.port = port
+        self.timeout = timeout
+    }
+
+    public func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> RawHTTPResponse {
         let connection = try RawHTTPConnection(port: port, timeout: timeout)
         defer { connection.close() }
         return try connection.exchange(method, target, headers: headers + [("Connection", "close")], body: body)
@@ -277,6 +282,6 @@ struct RawHTTPClient {
 }
 
 /// JSON text for a request body from Foundation values (keys sorted so bodies are stable).
-func jsonBytes(_ value: Any) -> [UInt8] {
+public func jsonBytes(_ value: Any) -> [UInt8] {
     Array(try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
 }
