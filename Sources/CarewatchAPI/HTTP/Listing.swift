@@ -45,3 +45,17 @@ enum CacheKey {
         return request.path + "?" + pairs.joined(separator: "&") + "#" + (representation.variant ?? "")
     }
 }
+
+extension APIContext {
+    /// A list answer, cached per store generation and query: the JSON envelope or CSV.
+    func listResponse<T>(
+        _ request: HTTPRequest, _ state: StoreState, query run: () throws(QueryError) -> Page<T>,
+        json item: (T, inout JSONWriter) -> Void, csv: ([T]) -> [UInt8]
+    ) throws(APIError) -> HTTPResponse {
+        let representation = try Representation(request, csvAllowed: true)
+        let entry = try cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
+            Listing.render(try Listing.page(run), representation, json: item, csv: csv)
+        }
+        return CacheableResponse.make(entry, representation: representation, request: request)
+    }
+}

@@ -20,7 +20,6 @@ struct CouncilRoutes {
     // MARK: Reads
 
     @Sendable func list(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
-        let representation = try Representation(request, csvAllowed: true)
         let reader = try QueryReader(request, allowed: CouncilRoutes.listParameters)
         var query = CouncilQuery()
         query.region = try reader.choice("region", Region.self)
@@ -29,15 +28,11 @@ struct CouncilRoutes {
         query.q = try reader.string("q")
         query.sort = try reader.sort(allowed: CouncilQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
-        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
-            let page = try Listing.page { () throws(QueryError) in try state.councils(query) }
-            return Listing.render(page, representation) { council, writer in
-                context.councilJSON(council, state: state, into: &writer, pretty: representation.pretty)
-            } csv: { councils in
-                CSVExport.councils(councils, latest: { state.latestInspection(ofCouncil: $0.code) })
-            }
+        return try context.listResponse(request, state) { () throws(QueryError) in try state.councils(query) } json: { council, writer in
+            context.councilJSON(council, state: state, into: &writer)
+        } csv: { councils in
+            CSVExport.councils(councils, latest: { state.latestInspection(ofCouncil: $0.code) })
         }
-        return CacheableResponse.make(entry, representation: representation, request: request)
     }
 
     @Sendable func show(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
@@ -157,8 +152,8 @@ extension APIContext {
 
     /// Writes one council into a list. Compact lists splice each council's cached bytes, so
     /// a page of 50 costs 50 look-ups rather than 50 encodings.
-    func councilJSON(_ council: Council, state: StoreState, into writer: inout JSONWriter, pretty: Bool) {
-        if !pretty, let entry = try? councilEntry(council, state: state, pretty: false) {
+    func councilJSON(_ council: Council, state: StoreState, into writer: inout JSONWriter) {
+        if !writer.pretty, let entry = try? councilEntry(council, state: state, pretty: false) {
             writer.rawValue(entry.body)
         } else {
             council.writeJSON(into: &writer, latest: state.latestInspection(ofCouncil: council.code))

@@ -50,16 +50,11 @@ struct InspectionRoutes {
     }
 
     private func list(_ request: HTTPRequest, _ state: StoreState, _ query: InspectionQuery) throws(APIError) -> HTTPResponse {
-        let representation = try Representation(request, csvAllowed: true)
-        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
-            let page = try Listing.page { () throws(QueryError) in try state.inspections(query) }
-            return Listing.render(page, representation) { inspection, writer in
-                inspection.writeJSON(into: &writer)
-            } csv: { inspections in
-                Exporter.inspectionsCSV(inspections)
-            }
+        try context.listResponse(request, state) { () throws(QueryError) in try state.inspections(query) } json: { inspection, writer in
+            inspection.writeJSON(into: &writer)
+        } csv: { inspections in
+            Exporter.inspectionsCSV(inspections)
         }
-        return CacheableResponse.make(entry, representation: representation, request: request)
     }
 
     @Sendable func show(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {

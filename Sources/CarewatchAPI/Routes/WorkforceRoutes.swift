@@ -39,16 +39,11 @@ struct WorkforceRoutes {
     }
 
     private func list(_ request: HTTPRequest, _ state: StoreState, _ query: WorkforceQuery) throws(APIError) -> HTTPResponse {
-        let representation = try Representation(request, csvAllowed: true)
-        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
-            let page = try Listing.page { () throws(QueryError) in try state.workforce(query) }
-            return Listing.render(page, representation) { row, writer in
-                row.writeJSON(into: &writer)
-            } csv: { rows in
-                Exporter.workforceCSV(rows)
-            }
+        try context.listResponse(request, state) { () throws(QueryError) in try state.workforce(query) } json: { row, writer in
+            row.writeJSON(into: &writer)
+        } csv: { rows in
+            Exporter.workforceCSV(rows)
         }
-        return CacheableResponse.make(entry, representation: representation, request: request)
     }
 
     @Sendable func show(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
