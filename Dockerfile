@@ -10,10 +10,11 @@
 # ---- build: the official Swift image, release build with the Swift runtime linked in ----
 FROM docker.io/library/swift:6.3.1-bookworm AS build
 WORKDIR /src
-# The manifest first, then the parts that change more often. Tests/ is needed only because
-# the manifest declares the test targets; nothing in it is compiled here.
+# The manifest first, then the parts that change more often. Tests/ and the engine's bench
+# server are needed only because the manifest declares them; nothing in them is compiled here.
 COPY Package.swift ./
 COPY Tests ./Tests
+COPY bench/engine/EngineBenchServer ./bench/engine/EngineBenchServer
 COPY openapi.yaml ./
 COPY Sources ./Sources
 # The cache mount keeps SwiftPM's build directory between image builds, so a rebuild after a
