@@ -18,10 +18,7 @@ enum OfflineCommands {
         let store = try configuration.openStore()
         defer { store.close() }
         do {
-            let (summary, _) = try store.write { state throws in
-                let document = try BulkImport.parse(bytes, mediaType: mediaType, state: state)
-                return (BulkImport.changes(document), BulkImport.Summary(document))
-            }
+            let summary = try BulkImport.apply(bytes, mediaType: mediaType, to: store)
             var writer = JSONWriter(pretty: true)
             summary.writeJSON(into: &writer)
             FileHandle.standardOutput.write(Data(writer.bytes + [UInt8(ascii: "\n")]))

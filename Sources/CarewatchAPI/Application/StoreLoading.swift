@@ -21,10 +21,7 @@ extension CarewatchConfiguration {
             guard let data = FileManager.default.contents(atPath: seedFile) else { throw UsageError("carewatch: cannot read the seed file \(seedFile)") }
             let bytes = Array(data)
             let mediaType = seedFile.lowercased().hasSuffix(".csv") ? "text/csv" : "application/json"
-            _ = try store.write { state throws in
-                let document = try BulkImport.parse(bytes, mediaType: mediaType, state: state)
-                return (BulkImport.changes(document), ())
-            }
+            _ = try BulkImport.apply(bytes, mediaType: mediaType, to: store)
             Log.info("seeded \(dataDirectory) from \(seedFile)")
         } catch {
             store.close()

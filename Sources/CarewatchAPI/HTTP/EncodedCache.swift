@@ -1,3 +1,4 @@
+import CarewatchCore
 import Synchronization
 
 /// Keeps the encoded bytes (and their ETag) of hot representations together with the
@@ -43,5 +44,15 @@ final class EncodedCache: Sendable {
             table[key] = entry
         }
         return entry
+    }
+
+    /// One resource's JSON (compact or pretty), tagged by its version so that `If-Match`
+    /// compares versions whichever variant the client read.
+    func resource(_ key: String, stamp: Stamp, pretty: Bool, write: (inout JSONWriter) -> Void) throws(APIError) -> Entry {
+        try entry(for: "\(key):\(pretty)", stamp: stamp, etag: ETag.version(stamp, variant: pretty ? "pretty" : nil)) { () throws(APIError) in
+            var writer = JSONWriter(pretty: pretty)
+            write(&writer)
+            return writer.bytes
+        }
     }
 }

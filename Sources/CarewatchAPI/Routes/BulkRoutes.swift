@@ -19,13 +19,10 @@ struct BulkRoutes {
             throw APIError(.unsupportedMediaType, "import takes application/json (the export document) or text/csv, not \(mediaType ?? "untyped")")
         }
         guard !request.body.isEmpty else { throw APIError(.badRequest, "the request needs a body to import") }
-        let (summary, _) = try store.write { state throws in
-            let document = try BulkImport.parse(request.body, mediaType: mediaType, state: state)
-            return (BulkImport.changes(document), BulkImport.Summary(document))
-        }
+        let summary = try BulkImport.apply(request.body, mediaType: mediaType, to: store)
         var writer = JSONWriter(pretty: request.query["pretty"] == "true")
         summary.writeJSON(into: &writer)
-        return OperationsRoutes.json(.ok, String(decoding: writer.bytes, as: UTF8.self))
+        return OperationsRoutes.json(.ok, writer.bytes)
     }
 
     @Sendable func exportDocument(_ request: HTTPRequest, _ responder: Responder) {
@@ -91,6 +88,14 @@ enum BulkImport {
             writer.endArray()
             writer.endObject()
         }
+    }
+
+    /// Parses against the state the import applies to and commits it as one durable change.
+    static func apply(_ bytes: [UInt8], mediaType: String, to store: Store) throws -> Summary {
+        try store.write { state throws in
+            let document = try parse(bytes, mediaType: mediaType, state: state)
+            return (changes(document), Summary(document))
+        }.result
     }
 
     static func parse(_ bytes: [UInt8], mediaType: String, state: StoreState) throws(APIError) -> ImportDocument {

@@ -143,10 +143,8 @@ extension APIContext {
 
     func councilEntry(_ council: Council, state: StoreState, pretty: Bool) throws(APIError) -> EncodedCache.Entry {
         let stamp = councilStamp(council, state: state)
-        return try cache.entry(for: "council:\(council.code):\(pretty)", stamp: stamp, etag: ETag.version(stamp, variant: pretty ? "pretty" : nil)) { () throws(APIError) in
-            var writer = JSONWriter(pretty: pretty)
+        return try cache.resource("council:\(council.code)", stamp: stamp, pretty: pretty) { writer in
             council.writeJSON(into: &writer, latest: state.latestInspection(ofCouncil: council.code))
-            return writer.bytes
         }
     }
 

@@ -134,11 +134,8 @@ extension APIContext {
     }
 
     func inspectionEntry(_ inspection: Inspection, pretty: Bool) throws(APIError) -> EncodedCache.Entry {
-        let stamp = EncodedCache.Stamp(major: inspection.version)
-        return try cache.entry(for: "inspection:\(inspection.id):\(pretty)", stamp: stamp, etag: ETag.version(stamp, variant: pretty ? "pretty" : nil)) { () throws(APIError) in
-            var writer = JSONWriter(pretty: pretty)
+        try cache.resource("inspection:\(inspection.id)", stamp: .init(major: inspection.version), pretty: pretty) { writer in
             inspection.writeJSON(into: &writer)
-            return writer.bytes
         }
     }
 }

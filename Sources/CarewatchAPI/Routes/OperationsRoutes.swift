@@ -14,11 +14,11 @@ struct OperationsRoutes {
 
     func register(in router: inout Router) {
         router.add(.get, "/healthz") { _, responder in
-            responder.respond(OperationsRoutes.json(.ok, #"{"status":"ok"}"#))
+            responder.respond(OperationsRoutes.json(.ok, OperationsRoutes.okBody))
         }
         router.add(.get, "/readyz") { [context] _, responder in
             if context.readiness.isReady {
-                responder.respond(OperationsRoutes.json(.ok, #"{"status":"ready"}"#))
+                responder.respond(OperationsRoutes.json(.ok, OperationsRoutes.readyBody))
             } else {
                 responder.respond(APIError(.serviceUnavailable, "not ready: loading data or shutting down", headers: [("Retry-After", "1")]).response)
             }
@@ -42,11 +42,14 @@ struct OperationsRoutes {
         }
     }
 
-    static func json(_ status: HTTPStatus, _ text: String) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        headers.set("Content-Type", "application/json")
-        headers.set("Cache-Control", "no-store")
-        return HTTPResponse(status: status, headers: headers, body: .bytes(Array(text.utf8)))
+    static let okBody = Array(#"{"status":"ok"}"#.utf8)
+    static let readyBody = Array(#"{"status":"ready"}"#.utf8)
+
+    /// A JSON answer that describes the moment, not a resource: never cached.
+    static func json(_ status: HTTPStatus, _ body: [UInt8]) -> HTTPResponse {
+        var response = HTTPResponse.json(body, status: status)
+        response.headers.set("Cache-Control", "no-store")
+        return response
     }
 
     /// Request metrics from the engine, then the server's and the store's own gauges.

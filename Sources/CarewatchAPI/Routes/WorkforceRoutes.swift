@@ -110,11 +110,8 @@ struct WorkforceRoutes {
 
 extension APIContext {
     func workforceEntry(_ row: WorkforceYear, pretty: Bool) throws(APIError) -> EncodedCache.Entry {
-        let stamp = EncodedCache.Stamp(major: row.version)
-        return try cache.entry(for: "workforce:\(row.council):\(row.year):\(pretty)", stamp: stamp, etag: ETag.version(stamp, variant: pretty ? "pretty" : nil)) { () throws(APIError) in
-            var writer = JSONWriter(pretty: pretty)
+        try cache.resource("workforce:\(row.council):\(row.year)", stamp: .init(major: row.version), pretty: pretty) { writer in
             row.writeJSON(into: &writer)
-            return writer.bytes
         }
     }
 }
