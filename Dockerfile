@@ -16,6 +16,7 @@ COPY Package.swift ./
 COPY Tests ./Tests
 COPY bench/engine/EngineBenchServer ./bench/engine/EngineBenchServer
 COPY openapi.yaml ./
+COPY data ./data
 COPY Sources ./Sources
 # The cache mount keeps SwiftPM's build directory between image builds, so a rebuild after a
 # small change recompiles only what changed. The binary is copied out of it in the same step.

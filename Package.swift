@@ -15,11 +15,8 @@ let package = Package(
         .target(name: "HTTPEngine"),
 
         // Domain model, validation, statistics, formats and the durable in-memory store.
-        .target(
-            name: "CarewatchCore",
-            exclude: ["Seed/Data"],
-            plugins: ["EmbedFiles"]
-        ),
+        // Its default data is embedded from data/ at the package root (see data/PROVENANCE.md).
+        .target(name: "CarewatchCore", plugins: ["EmbedFiles"]),
 
         // The REST API v1: routes, handlers, auth, metrics and configuration.
         .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore"], plugins: ["EmbedFiles"]),
@@ -41,10 +38,12 @@ let package = Package(
 
         // A raw-socket HTTP/1.1 client shared by the suites that talk to a real server.
         .target(name: "HTTPTestClient", path: "Tests/HTTPTestClient"),
+        // Locates the repository's data/ folder for the suites that read the official files.
+        .target(name: "TestFixtures", path: "Tests/TestFixtures"),
 
         .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine"]),
-        .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore"]),
-        .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore", "HTTPTestClient"]),
+        .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore", "TestFixtures"]),
+        .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore", "HTTPTestClient", "TestFixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["carewatch", "HTTPTestClient"]),
     ]
 )

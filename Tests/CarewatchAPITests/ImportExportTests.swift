@@ -1,13 +1,13 @@
 import Foundation
 import HTTPTestClient
+import TestFixtures
 import XCTest
 
 /// `POST /v1/import` in each format it takes, all or nothing, and `GET /v1/export` as the
 /// document that rebuilds an identical store elsewhere.
 final class ImportExportTests: APITestCase {
-    static let sources = URL(fileURLWithPath: "/work/shared/data/sources")
-    static let dfeFile = sources.appendingPathComponent("dfe/csww_indicators_2017_to_2025.csv")
-    static let ofstedFile = sources.appendingPathComponent("ofsted/csv/2025_ILACS_inspection_history.csv")
+    static let dfeFile = URL(fileURLWithPath: RepositoryData.dfe)
+    static let ofstedFile = URL(fileURLWithPath: RepositoryData.ofsted("2025_ILACS_inspection_history.csv"))
 
     private func importBody(_ bytes: [UInt8], contentType: String, into target: TestServer? = nil) throws -> RawHTTPResponse {
         try (target ?? server).write("POST", "/v1/import", raw: bytes, contentType: contentType)
@@ -19,10 +19,7 @@ final class ImportExportTests: APITestCase {
     }
 
     private func sourceBytes(_ url: URL) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw XCTSkip("shared data file \(url.path) is not available here")
-        }
-        return Array(data)
+        try RepositoryData.bytes(url.path)
     }
 
     /// A server whose store holds the 153 councils and nothing else, so that an official file's
@@ -87,8 +84,7 @@ final class ImportExportTests: APITestCase {
 
     func testImportTheSeedCSVsIsIdempotent() throws {
         // The embedded default data's own workforce file, re-imported, replaces rows one for one.
-        let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/CarewatchCore/Seed/Data/workforce.csv")
+        let seed = URL(fileURLWithPath: RepositoryData.root + "/workforce.csv")
         let bytes = try sourceBytes(seed)
         let response = try importBody(bytes, contentType: "text/csv")
         assertStatus(response, 200)

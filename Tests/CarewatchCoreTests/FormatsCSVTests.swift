@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import XCTest
 @testable import CarewatchCore
 
@@ -82,10 +83,10 @@ final class FormatsCSVTests: XCTestCase {
     }
 
     func testReadsTheOfficialFilesAsWholeTables() throws {
-        let dfe = try CSVReader.records(Array(try Data(contentsOf: URL(fileURLWithPath: SharedData.dfe))))
+        let dfe = try CSVReader.records(Array(try Data(contentsOf: URL(fileURLWithPath: RepositoryData.dfe))))
         XCTAssertEqual(dfe.count, 1464)
         XCTAssertTrue(dfe.allSatisfy { $0.fields.count == 32 })
-        let wide = try CSVReader.records(Array(try Data(contentsOf: URL(fileURLWithPath: SharedData.ofsted("2023_LA_inspections_2009-2023_table1.csv")))))
+        let wide = try CSVReader.records(Array(try Data(contentsOf: URL(fileURLWithPath: RepositoryData.ofsted("2023_LA_inspections_2009-2023_table1.csv")))))
         XCTAssertEqual(wide.first?.fields.count, 45)
         XCTAssertTrue(wide.allSatisfy { $0.fields.count == 45 })
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import XCTest
 @testable import CarewatchCore
 
@@ -8,7 +9,7 @@ final class FormatsImportTests: XCTestCase {
     private var seedContext: ImportContext { ImportContext(councils: seed.councils, inspections: seed.inspections) }
 
     private func importFile(_ path: String, _ context: ImportContext, contentType: String? = "text/csv") throws -> ImportDocument {
-        try Importer.parse(try SharedData.bytes(path), contentType: contentType, existing: context)
+        try Importer.parse(try RepositoryData.bytes(path), contentType: contentType, existing: context)
     }
 
     private func sorted(_ rows: [WorkforceYear]) -> [WorkforceYear] {
@@ -18,7 +19,7 @@ final class FormatsImportTests: XCTestCase {
     // MARK: DfE
 
     func testDfEFileReproducesTheSeedWorkforceRows() throws {
-        let document = try importFile(SharedData.dfe, councilsOnly)
+        let document = try importFile(RepositoryData.dfe, councilsOnly)
         XCTAssertEqual(document.format, .dfeWorkforceCSV)
         XCTAssertEqual(document.workforce.count, 1325)
         XCTAssertEqual(sorted(document.workforce), sorted(seed.workforce))
@@ -55,7 +56,7 @@ final class FormatsImportTests: XCTestCase {
     // MARK: Ofsted
 
     func testILACSHistoryReproducesTheSeedILACSRows() throws {
-        let document = try importFile(SharedData.ofsted("2025_ILACS_inspection_history.csv"), councilsOnly)
+        let document = try importFile(RepositoryData.ofsted("2025_ILACS_inspection_history.csv"), councilsOnly)
         XCTAssertEqual(document.format, .ofstedCSV)
         XCTAssertEqual(document.inspections.count, 268)
         // Bournemouth 2018, Cumbria 2022, Northamptonshire 2019 no longer exist.
@@ -72,7 +73,7 @@ final class FormatsImportTests: XCTestCase {
     }
 
     func testHistory2009TableReproducesTheSeedSIFAndSLACRows() throws {
-        let document = try importFile(SharedData.ofsted("2023_LA_inspections_2009-2023_table1.csv"), councilsOnly)
+        let document = try importFile(RepositoryData.ofsted("2023_LA_inspections_2009-2023_table1.csv"), councilsOnly)
         let old = document.inspections.filter { $0.framework == .sif || $0.framework == .safeguardingAndLAC }
         let expected = seed.inspections.filter { $0.framework == .sif || $0.framework == .safeguardingAndLAC }
         XCTAssertEqual(old.count, 325)
@@ -92,7 +93,7 @@ final class FormatsImportTests: XCTestCase {
         var context = ImportContext(councils: seed.councils, inspections: history)
         var visits: [Inspection] = []
         for file in ["2023_LA_level_in_year_2022-23.csv", "2024_Inspections_in_year_2023-24.csv", "2025_In-year_inspections.csv"] {
-            let document = try importFile(SharedData.ofsted(file), context)
+            let document = try importFile(RepositoryData.ofsted(file), context)
             XCTAssertTrue(document.inspections.allSatisfy(\.framework.isVisit), file)
             visits += document.inspections
             context.inspections += document.inspections
@@ -107,25 +108,25 @@ final class FormatsImportTests: XCTestCase {
     }
 
     func testEveryOfstedSheetOverTheSeedAddsNothing() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: SharedData.root + "/sources/ofsted/csv").sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: RepositoryData.root + "/sources/ofsted/csv").sorted()
         XCTAssertEqual(files.count, 11)
         for file in files {
-            let document = try importFile(SharedData.ofsted(file), seedContext)
+            let document = try importFile(RepositoryData.ofsted(file), seedContext)
             XCTAssertEqual(document.format, .ofstedCSV, file)
             XCTAssertEqual(document.inspections.map { "\($0.council) \($0.type ?? "") \($0.started?.description ?? "") \($0.published?.description ?? "")" }, [], file)
         }
     }
 
     func testDfEOverTheSeedYieldsTheSameRows() throws {
-        let document = try importFile(SharedData.dfe, seedContext, contentType: nil)
+        let document = try importFile(RepositoryData.dfe, seedContext, contentType: nil)
         XCTAssertEqual(sorted(document.workforce), sorted(seed.workforce))
     }
 
     /// A whole-sheet export: title rows above the header, and a second table (authorities
     /// before the restructure) straight after the first, as in the 2024 ILACS sheet.
     func testWholeSheetExportWithTitlesAndTwoTables() throws {
-        let table1 = try SharedData.bytes(SharedData.ofsted("2024_ILACS_inspections_2018-2024_table1.csv"))
-        let table2 = try SharedData.bytes(SharedData.ofsted("2024_ILACS_inspections_2018-2024_table2.csv"))
+        let table1 = try RepositoryData.bytes(RepositoryData.ofsted("2024_ILACS_inspections_2018-2024_table1.csv"))
+        let table2 = try RepositoryData.bytes(RepositoryData.ofsted("2024_ILACS_inspections_2018-2024_table2.csv"))
         let sheet = Array("ILACS inspections 2018 to 2024,,\nThis table shows...,,\n".utf8) + table1
             + Array("ILACS inspections of local authorities that existed before the restructure\n".utf8) + table2
         let whole = try Importer.parse(sheet, contentType: "text/csv", existing: councilsOnly)
@@ -191,10 +192,10 @@ final class FormatsImportTests: XCTestCase {
     }
 
     func testProjectCSVsOfTheSeedRoundTrip() throws {
-        let councils = try Importer.parse(SharedData.bytes(SharedData.root + "/councils.csv"), contentType: nil, existing: ImportContext())
+        let councils = try Importer.parse(RepositoryData.bytes(RepositoryData.root + "/councils.csv"), contentType: nil, existing: ImportContext())
         XCTAssertEqual(councils.format, .councilsCSV)
         XCTAssertEqual(councils.councils, seed.councils)
-        let inspections = try Importer.parse(SharedData.bytes(SharedData.root + "/inspections.csv"), contentType: nil, existing: councilsOnly)
+        let inspections = try Importer.parse(RepositoryData.bytes(RepositoryData.root + "/inspections.csv"), contentType: nil, existing: councilsOnly)
         XCTAssertEqual(inspections.inspections, seed.inspections)
         let unknownColumn = "code,la_code,name,region,kind,colour\nE06000001,805,Hartlepool,North East,unitary,blue\n"
         XCTAssertThrowsError(try Importer.parse(Array(unknownColumn.utf8), contentType: nil, existing: ImportContext())) { error in

@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import XCTest
 @testable import CarewatchCore
 
@@ -27,10 +28,10 @@ final class FormatsStoreStateTests: XCTestCase {
 
     func testOfficialFilesOverTheStateAreIdempotent() throws {
         let state = seededState()
-        let ofsted = try Importer.parse(SharedData.bytes(SharedData.ofsted("2025_In-year_inspections.csv")), contentType: "text/csv", existing: state)
+        let ofsted = try Importer.parse(RepositoryData.bytes(RepositoryData.ofsted("2025_In-year_inspections.csv")), contentType: "text/csv", existing: state)
         XCTAssertEqual(ofsted.inspections.count, 0)
         XCTAssertEqual(ofsted.skipped.count, 112)
-        let dfe = try Importer.parse(SharedData.bytes(SharedData.dfe), contentType: "text/csv", existing: state)
+        let dfe = try Importer.parse(RepositoryData.bytes(RepositoryData.dfe), contentType: "text/csv", existing: state)
         for row in dfe.workforce { XCTAssertEqual(state.workforce(council: row.council, year: row.year), row) }
     }
 

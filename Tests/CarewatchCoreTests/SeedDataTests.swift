@@ -1,14 +1,7 @@
 import Foundation
+import TestFixtures
 import XCTest
 @testable import CarewatchCore
-
-/// Where the official copies live. Tests read them so that checks run against real files.
-enum SharedData {
-    static let root = "/work/shared/data"
-    static var dfe: String { root + "/sources/dfe/csww_indicators_2017_to_2025.csv" }
-    static func ofsted(_ name: String) -> String { root + "/sources/ofsted/csv/" + name }
-    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
-}
 
 final class SeedDataTests: XCTestCase {
     func testDefaultDocumentLoadsEveryRowAsPublished() {
@@ -72,7 +65,7 @@ final class SeedDataTests: XCTestCase {
 
     func testSharedCopyMatchesEmbeddedFiles() throws {
         for name in ["councils.csv", "inspections.csv", "workforce.csv"] {
-            XCTAssertEqual(EmbeddedSeedData.files[name], String(decoding: try SharedData.bytes(SharedData.root + "/" + name), as: UTF8.self), name)
+            XCTAssertEqual(EmbeddedSeedData.files[name], String(decoding: try RepositoryData.bytes(RepositoryData.root + "/" + name), as: UTF8.self), name)
         }
     }
 }

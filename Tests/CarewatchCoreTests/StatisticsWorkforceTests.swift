@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import XCTest
 @testable import CarewatchCore
 
@@ -79,7 +80,7 @@ final class StatisticsWorkforceTests: XCTestCase {
     private struct DfERow { var level: String; var year: Int; var region: String; var values: [String: Double?] }
 
     private func dfeRows() throws -> [DfERow] {
-        let records = try CSVReader.records(try SharedData.bytes(SharedData.dfe))
+        let records = try CSVReader.records(try RepositoryData.bytes(RepositoryData.dfe))
         let header = CSVHeader(records[0].fields)
         return records.dropFirst().map { record in
             var values: [String: Double?] = [:]

@@ -7,7 +7,7 @@ let package = Package(
     name: "store-bench",
     platforms: [.macOS(.v15)],
     targets: [
-        .target(name: "CarewatchCore", exclude: ["Seed/Data"], plugins: ["EmbedFiles"]),
+        .target(name: "CarewatchCore", plugins: ["EmbedFiles"]),
         .executableTarget(name: "FileEmbedder"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["FileEmbedder"], path: "Sources/Plugins/EmbedFiles"),
         .executableTarget(name: "StoreBench", dependencies: ["CarewatchCore"]),

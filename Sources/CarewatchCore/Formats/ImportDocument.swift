@@ -42,7 +42,7 @@ public struct ImportSkip: Sendable, Equatable, CustomStringConvertible {
 public enum ImportFormat: String, Sendable, CaseIterable {
     /// `{"councils":[...],"inspections":[...],"workforce":[...]}`, the export document.
     case json
-    /// The project's own CSV files, with the headers of `Seed/Data/*.csv`.
+    /// The project's own CSV files, with the headers of `data/*.csv` at the package root.
     case councilsCSV = "councils_csv"
     case inspectionsCSV = "inspections_csv"
     case workforceCSV = "workforce_csv"

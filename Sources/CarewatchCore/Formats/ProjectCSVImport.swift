@@ -1,4 +1,4 @@
-/// The project's own CSV files (`Seed/Data/*.csv`, and what `?format=csv` exports): one reader
+/// The project's own CSV files (`data/*.csv` at the package root, and what `?format=csv` exports): one reader
 /// per resource. Unlike the official files, these are ours, so every cell must make sense:
 /// an unknown council, grade or column is an error, not a skip.
 enum ProjectCSVImport {

@@ -14,7 +14,7 @@ struct EmbedFiles: BuildToolPlugin {
         switch target.name {
         case "CarewatchCore":
             enumName = "EmbeddedSeedData"
-            let directory = target.directoryURL.appending(path: "Seed/Data")
+            let directory = context.package.directoryURL.appending(path: "data")
             inputs = ["councils.csv", "inspections.csv", "workforce.csv", "PROVENANCE.md"].map { directory.appending(path: $0) }
         case "CarewatchAPI":
             enumName = "EmbeddedDocuments"
