@@ -5,6 +5,7 @@ import Musl
 #else
 import Darwin
 #endif
+import HTTPEngine
 
 /// Parsers for the textual values of flags and environment variables. Each returns the value
 /// or a reason that completes the sentence "'VALUE' is …", so that flag and environment
@@ -117,28 +118,21 @@ enum ConfigurationValues {
     }
 
     /// Origins as browsers send them: `scheme://host[:port]`, no path; or `*`.
+    /// Origins as the CORS policy compares them (normalised: `HTTPS://Dash.Example:443` is
+    /// `https://dash.example`), and `*`.
     static func origins(_ text: String) throws(Invalid) -> [String] {
-        let origins = list(text)
-        for origin in origins where !isValidOrigin(origin) {
-            throw Invalid("not a list of origins (scheme://host[:port], e.g. https://dash.example.org) or *")
+        var origins: [String] = []
+        for origin in list(text) {
+            guard let normalized = origin == "*" ? origin : CORSMiddleware.normalizedOrigin(origin) else {
+                throw Invalid("not a list of origins (scheme://host[:port], e.g. https://dash.example.org) or *")
+            }
+            origins.append(normalized)
         }
         return origins
     }
 
     static func isValidOrigin(_ origin: String) -> Bool {
-        if origin == "*" { return true }
-        guard let schemeEnd = origin.range(of: "://") else { return false }
-        let scheme = origin[..<schemeEnd.lowerBound]
-        let authority = origin[schemeEnd.upperBound...]
-        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }),
-              !authority.isEmpty, !authority.contains("/"), !authority.contains("?"), !authority.contains("#"),
-              !authority.contains("@"), authority.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return false }
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            let port = authority[authority.index(after: colon)...]
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  authority[..<colon].count > 0 else { return false }
-        }
-        return true
+        origin == "*" || CORSMiddleware.normalizedOrigin(origin) != nil
     }
 
     private static func strictInteger(_ text: String) -> Int? {
