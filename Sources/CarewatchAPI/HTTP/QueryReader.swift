@@ -60,9 +60,18 @@ struct QueryReader {
         return value
     }
 
-    /// `limit` (1...500, default 50) and the opaque `cursor`.
+    /// `limit=all`: a CSV list whole, in one streamed answer (see `WholeCSV`).
+    static let wholeList = "all"
+
+    /// `limit` (1...500, default 50, or `all` for the whole list) and the opaque `cursor`.
     func page() throws(APIError) -> (limit: Int, cursor: String?) {
-        (try integer("limit", in: 1...500) ?? 50, try string("cursor"))
+        let cursor = try string("cursor")
+        if query["limit"] == QueryReader.wholeList { return (PageLimit.whole, cursor) }
+        guard let text = try string("limit") else { return (PageLimit.default, cursor) }
+        guard let limit = Int(text), PageLimit.range.contains(limit) else {
+            throw .badParameter("limit", "must be an integer from \(PageLimit.range.lowerBound) to \(PageLimit.range.upperBound), or all (CSV lists)")
+        }
+        return (limit, cursor)
     }
 
     /// `sort=field` or `sort=-field`, from the fields a list can be sorted by.

@@ -48,7 +48,7 @@ enum Paginator {
         _ candidates: [T], sort: SortKey, kind: SortKind, limit: Int, cursor: String?,
         value: (T) -> SortValue, id: (T) -> String
     ) throws(QueryError) -> Page<T> {
-        guard PageLimit.range.contains(limit) else {
+        guard PageLimit.range.contains(limit) || limit == PageLimit.whole else {
             throw QueryError(parameter: "limit", message: "must be between \(PageLimit.range.lowerBound) and \(PageLimit.range.upperBound)")
         }
         var keyed = candidates.map { (value: value($0), id: id($0), item: $0) }
@@ -68,7 +68,7 @@ enum Paginator {
             }
             start = low
         }
-        let end = min(keyed.count, start + limit)
+        let end = limit >= keyed.count - start ? keyed.count : start + limit
         let items = keyed[start..<end].map(\.item)
         let next = end < keyed.count && end > start ? encode(sort: sort, value: keyed[end - 1].value, id: keyed[end - 1].id) : nil
         return Page(items: items, total: keyed.count, nextCursor: next)

@@ -52,6 +52,8 @@ extension Page: Sendable where T: Sendable {}
 public enum PageLimit {
     public static let `default` = 50
     public static let range = 1...500
+    /// No limit: every match in one page (the API streams such a page as CSV).
+    public static let whole = Int.max
 }
 
 public struct CouncilQuery: Sendable, Equatable {
