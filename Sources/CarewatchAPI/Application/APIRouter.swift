@@ -18,6 +18,7 @@ enum APIRouter {
         InspectionRoutes(context: context).register(in: &router)
         WorkforceRoutes(context: context).register(in: &router)
         StatisticsRoutes(context: context).register(in: &router)
+        RatingSeriesRoutes(context: context).register(in: &router)
         BulkRoutes(context: context, importBodyLimit: importBodyLimit).register(in: &router)
         OperationsRoutes(context: context, metrics: metrics, openConnections: openConnections).register(in: &router)
         return router
