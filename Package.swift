@@ -19,7 +19,8 @@ let package = Package(
         .target(name: "CarewatchCore", plugins: ["EmbedFiles"]),
 
         // The REST API v1: routes, handlers, auth, metrics and configuration.
-        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore"], plugins: ["EmbedFiles"]),
+        // Its dashboard (Dashboard/: HTML, CSS, JavaScript) is embedded, not compiled.
+        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore"], exclude: ["Dashboard"], plugins: ["EmbedFiles"]),
 
         // The command line: serve, import, export, check, healthcheck.
         .executableTarget(name: "carewatch", dependencies: ["CarewatchAPI"]),

@@ -21,6 +21,8 @@ enum APIRouter {
         RatingSeriesRoutes(context: context).register(in: &router)
         BulkRoutes(context: context, importBodyLimit: importBodyLimit).register(in: &router)
         OperationsRoutes(context: context, metrics: metrics, openConnections: openConnections).register(in: &router)
+        DocumentationRoutes().register(in: &router)
+        DashboardRoutes().register(in: &router)
         return router
     }
 }

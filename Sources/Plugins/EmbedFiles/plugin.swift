@@ -2,7 +2,8 @@ import Foundation
 import PackagePlugin
 
 /// Compiles files into a target as string literals, so the single `carewatch` binary
-/// carries its default data set (CarewatchCore) and its OpenAPI document (CarewatchAPI).
+/// carries its default data set (CarewatchCore), its OpenAPI document and its dashboard
+/// (CarewatchAPI).
 /// SwiftPM's own `embedInCode` resource rule emits byte-array literals that took minutes to
 /// type-check on 2 cores; raw string literals compile in seconds.
 @main
@@ -17,8 +18,14 @@ struct EmbedFiles: BuildToolPlugin {
             let directory = context.package.directoryURL.appending(path: "data")
             inputs = ["councils.csv", "inspections.csv", "workforce.csv", "PROVENANCE.md"].map { directory.appending(path: $0) }
         case "CarewatchAPI":
+            // The OpenAPI document, and the dashboard's files (kept as ordinary .html, .css
+            // and .js files in Dashboard/, which the target excludes from compilation).
             enumName = "EmbeddedDocuments"
-            inputs = [context.package.directoryURL.appending(path: "openapi.yaml")]
+            let dashboard = target.directoryURL.appending(path: "Dashboard")
+            let files = try FileManager.default.contentsOfDirectory(atPath: dashboard.path())
+                .filter { !$0.hasPrefix(".") }
+                .sorted()
+            inputs = [context.package.directoryURL.appending(path: "openapi.yaml")] + files.map { dashboard.appending(path: $0) }
         default:
             return []
         }

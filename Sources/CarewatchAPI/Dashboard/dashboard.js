@@ -1,0 +1,718 @@
+// carewatch dashboard: plain JavaScript, SVG charts drawn from this server's API, nothing
+// loaded from anywhere else. Views are addressed by the URL fragment (#/, #/councils/sandwell)
+// and each asks the API at most three questions.
+"use strict";
+
+(() => {
+  // MARK: Vocabulary
+
+  const GRADES = [
+    { key: "outstanding", label: "Outstanding" },
+    { key: "good", label: "Good" },
+    { key: "requires_improvement", label: "Requires improvement" },
+    { key: "adequate", label: "Adequate" },
+    { key: "inadequate", label: "Inadequate" },
+    { key: "not_yet_inspected", label: "Not yet inspected" },
+  ];
+  const GRADE_LABEL = Object.fromEntries(GRADES.map((grade) => [grade.key, grade.label]));
+  const JUDGEMENTS = [
+    { key: "help_and_protection", label: "Help and protection" },
+    { key: "children_in_care", label: "Children in care" },
+    { key: "care_leavers", label: "Care leavers" },
+    { key: "leadership", label: "Leadership" },
+  ];
+  const FRAMEWORKS = {
+    ilacs: "ILACS inspection",
+    sif: "Single inspection framework (SIF)",
+    safeguarding_and_lac: "Safeguarding and looked-after children inspection",
+    focused_visit: "Focused visit",
+    monitoring_visit: "Monitoring visit",
+    jtai: "Joint targeted area inspection",
+  };
+  const KINDS = {
+    county: "County council",
+    metropolitan_district: "Metropolitan district",
+    london_borough: "London borough",
+    unitary: "Unitary authority",
+    city_of_london: "City of London",
+    isles_of_scilly: "Isles of Scilly",
+  };
+  // The workforce measures a council view charts, as DfE publishes them (30 September).
+  const MEASURES = [
+    { key: "agency_rate", label: "Agency social workers", unit: "%", about: "agency workers as a share of agency and employed FTE" },
+    { key: "vacancy_rate", label: "Vacancy rate", unit: "%", about: "vacant posts as a share of vacancies and employed FTE" },
+    { key: "turnover_rate", label: "Turnover", unit: "%", about: "leavers in the year as a share of employed FTE" },
+    { key: "caseload", label: "Average caseload", unit: "", about: "cases per case-holding social worker" },
+    { key: "absence_rate", label: "Sickness absence", unit: "%", about: "working days lost to sickness" },
+  ];
+  const FIRST_RATINGS_YEAR = 2014; // the first 31 March by which SIF inspections had graded councils
+
+  // MARK: API
+
+  /// GET a JSON document from this server; a problem+json answer becomes an Error with its detail.
+  async function getJSON(path) {
+    const response = await fetch(path, { headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      let detail = `${response.status} ${response.statusText}`;
+      try {
+        const problem = await response.json();
+        detail = problem.detail || problem.title || detail;
+      } catch (_) { /* not JSON: keep the status line */ }
+      const error = new Error(detail);
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  }
+
+  /// Every council with its latest graded inspection, fetched once and shared by the England
+  /// view and the search box.
+  let councilList = null;
+  function allCouncils() {
+    if (!councilList) {
+      councilList = getJSON("/v1/councils?limit=500&sort=name").then((page) => page.data);
+      councilList.catch(() => { councilList = null; });
+    }
+    return councilList;
+  }
+
+  // MARK: Formatting
+
+  // One formatter of each kind: making one per call is what costs.
+  const counts = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+  const longDates = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const fmt = {
+    count: (value) => (value == null ? "–" : counts.format(Math.round(value))),
+    one: (value) => (value == null ? "–" : Number(value).toFixed(1)),
+    percent: (value) => (value == null ? "–" : `${Number(value).toFixed(1)}%`),
+    measure: (measure, value) => (value == null ? "–" : `${Number(value).toFixed(1)}${measure.unit}`),
+    date: (iso) => (iso ? longDates.format(new Date(`${iso}T00:00:00Z`)) : "date not published"),
+  };
+
+  function todayISO() {
+    return new Date().toISOString().slice(0, 10);
+  }
+
+  // MARK: DOM
+
+  function h(tag, attributes, ...children) {
+    const element = document.createElement(tag);
+    setAttributes(element, attributes);
+    append(element, children);
+    return element;
+  }
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  function s(tag, attributes, ...children) {
+    const element = document.createElementNS(SVG_NS, tag);
+    setAttributes(element, attributes);
+    append(element, children);
+    return element;
+  }
+
+  function setAttributes(element, attributes) {
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "text") element.textContent = value;
+      else if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+      else element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+
+  function append(element, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      element.append(child instanceof Node ? child : String(child));
+    }
+  }
+
+  function link(href, text, attributes) {
+    return h("a", { href, ...attributes }, text);
+  }
+
+  function councilLink(council) {
+    return link(`#/councils/${encodeURIComponent(council.slug)}`, council.name);
+  }
+
+  function badge(grade) {
+    const key = grade || "not_yet_inspected";
+    return h("span", { class: `badge g-${key}` }, GRADE_LABEL[key] || key);
+  }
+
+  function panel(id, title, ...children) {
+    return h("section", { class: "panel", id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), children);
+  }
+
+  /// A data table: caption, header cells, rows of cells ({text, num, href, header}).
+  function table(caption, columns, rows, attributes) {
+    return h("div", { class: "scroll" },
+      h("table", attributes,
+        h("caption", {}, caption),
+        h("thead", {}, h("tr", {}, columns.map((column) => h("th", { scope: "col", class: column.num ? "num" : null }, column.label)))),
+        h("tbody", {}, rows.map((row) => h("tr", { class: row.className, "data-key": row.key },
+          row.cells.map((cell, index) => {
+            const content = cell.node || cell.text;
+            if (index === 0) return h("th", { scope: "row" }, content);
+            return h("td", { class: columns[index].num ? "num" : null, "data-field": columns[index].key }, content);
+          }))))));
+  }
+
+  function figuresTable(summary, caption, columns, rows) {
+    return h("details", {}, h("summary", {}, summary), table(caption, columns, rows));
+  }
+
+  function legend(items) {
+    return h("ul", { class: "legend", "aria-hidden": "true" },
+      items.map((item) => h("li", {}, h("span", { class: `swatch ${item.className}` }), item.label)));
+  }
+
+  // MARK: Charts
+  //
+  // A chart is a <div class="chart"> whose SVG is drawn to the width the page gives it, again
+  // when that width changes. Bars, columns and points carry classes and data- attributes so
+  // that the browser check can count them and read their values.
+
+  function chart(name, draw) {
+    const holder = h("div", { class: "chart", "data-chart": name });
+    holder.draw = draw;
+    return holder;
+  }
+
+  function drawCharts(root) {
+    // Every width first, then every drawing: reading a width after a drawing would make the
+    // browser lay the page out again for each chart.
+    const holders = [...root.querySelectorAll(".chart")];
+    const widths = holders.map((holder) => Math.max(280, Math.floor(holder.clientWidth || 600)));
+    holders.forEach((holder, index) => {
+      if (holder.drawnWidth === widths[index]) return;
+      holder.drawnWidth = widths[index];
+      holder.replaceChildren(holder.draw(widths[index]));
+    });
+  }
+
+  function svgRoot(width, height, label) {
+    return s("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label, focusable: "false" });
+  }
+
+  function niceMax(value) {
+    if (!(value > 0)) return 1;
+    const power = 10 ** Math.floor(Math.log10(value));
+    for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+    return 10 * power;
+  }
+
+  /// Horizontal bars, one per row, the value written beside each.
+  function barChart(name, label, rows) {
+    return chart(name, (width) => {
+      const labelWidth = Math.min(170, Math.round(width * 0.42));
+      const valueWidth = 44;
+      const rowHeight = 30;
+      const height = rows.length * rowHeight + 4;
+      const max = Math.max(1, ...rows.map((row) => row.value));
+      const barSpace = width - labelWidth - valueWidth - 8;
+      const svg = svgRoot(width, height, label);
+      rows.forEach((row, index) => {
+        const y = index * rowHeight + 2;
+        const barWidth = Math.max(row.value > 0 ? 2 : 0, (row.value / max) * barSpace);
+        svg.append(s("g", { class: "bar-row", "data-category": row.key },
+          s("text", { x: labelWidth - 8, y: y + rowHeight / 2 + 4, "text-anchor": "end", class: "label" }, row.label),
+          s("rect", { class: `bar ${row.className}`, x: labelWidth, y: y + 4, width: barWidth.toFixed(1), height: rowHeight - 8, rx: 2 },
+            s("title", {}, `${row.label}: ${row.text}`)),
+          s("text", { x: labelWidth + barWidth + 6, y: y + rowHeight / 2 + 4, class: "value" }, row.text)));
+      });
+      return svg;
+    });
+  }
+
+  /// Stacked columns: one per date, a segment per category with a count.
+  function stackedColumns(name, label, columns, categories) {
+    return chart(name, (width) => {
+      const height = 240;
+      const margin = { top: 10, right: 8, bottom: 26, left: 34 };
+      const innerWidth = width - margin.left - margin.right;
+      const innerHeight = height - margin.top - margin.bottom;
+      const max = niceMax(Math.max(1, ...columns.map((column) => column.total)));
+      const slot = innerWidth / columns.length;
+      const barWidth = Math.max(6, Math.min(36, slot * 0.7));
+      const svg = svgRoot(width, height, label);
+      for (const tick of [0, max / 2, max]) {
+        const y = margin.top + innerHeight - (tick / max) * innerHeight;
+        svg.append(s("line", { class: "gridline", x1: margin.left, x2: width - margin.right, y1: y, y2: y }),
+          s("text", { class: "tick", x: margin.left - 4, y: y + 4, "text-anchor": "end" }, fmt.count(tick)));
+      }
+      const everyOther = slot < 34;
+      columns.forEach((column, index) => {
+        const x = margin.left + index * slot + (slot - barWidth) / 2;
+        let y = margin.top + innerHeight;
+        const group = s("g", { class: "column", "data-as-of": column.asOf });
+        for (const category of categories) {
+          const value = column.counts[category.key] || 0;
+          if (value === 0) continue;
+          const segmentHeight = (value / max) * innerHeight;
+          y -= segmentHeight;
+          group.append(s("rect", { class: `segment g-${category.key}`, "data-category": category.key, "data-value": value,
+            x: x.toFixed(1), y: y.toFixed(1), width: barWidth.toFixed(1), height: segmentHeight.toFixed(1) },
+          s("title", {}, `${column.label}: ${category.label} ${value}`)));
+        }
+        if (!everyOther || index % 2 === (columns.length - 1) % 2) {
+          group.append(s("text", { class: "tick", x: x + barWidth / 2, y: height - 8, "text-anchor": "middle" }, column.short));
+        }
+        svg.append(group);
+      });
+      return svg;
+    });
+  }
+
+  /// Lines over years, one per series, with a point for every value (gaps where none).
+  function lineChart(name, label, series, years, format, height = 200) {
+    return chart(name, (width) => {
+      const margin = { top: 10, right: 10, bottom: 26, left: 40 };
+      const innerWidth = width - margin.left - margin.right;
+      const innerHeight = height - margin.top - margin.bottom;
+      const values = series.flatMap((line) => line.points.map((point) => point.value)).filter((value) => value != null);
+      const max = niceMax(Math.max(...values, 0));
+      const x = (year) => margin.left + (years.length === 1 ? innerWidth / 2 : ((year - years[0]) / (years[years.length - 1] - years[0])) * innerWidth);
+      const y = (value) => margin.top + innerHeight - (value / max) * innerHeight;
+      const svg = svgRoot(width, height, label);
+      for (const tick of [0, max / 2, max]) {
+        svg.append(s("line", { class: "gridline", x1: margin.left, x2: width - margin.right, y1: y(tick), y2: y(tick) }),
+          s("text", { class: "tick", x: margin.left - 4, y: y(tick) + 4, "text-anchor": "end" }, format(tick)));
+      }
+      const step = Math.ceil(years.length / Math.max(1, Math.floor(innerWidth / 44)));
+      years.forEach((year, index) => {
+        if (index % step === (years.length - 1) % step) {
+          svg.append(s("text", { class: "tick", x: x(year), y: height - 8, "text-anchor": "middle" }, String(year)));
+        }
+      });
+      for (const line of series) {
+        let path = "";
+        let open = false;
+        for (const point of line.points) {
+          if (point.value == null) { open = false; continue; }
+          path += `${open ? "L" : "M"}${x(point.year).toFixed(1)},${y(point.value).toFixed(1)}`;
+          open = true;
+        }
+        const group = s("g", { class: "series", "data-series": line.key });
+        if (path) group.append(s("path", { class: `line ${line.className}`, d: path }));
+        for (const point of line.points) {
+          if (point.value == null) continue;
+          group.append(s("circle", { class: `point ${line.className}`, cx: x(point.year).toFixed(1), cy: y(point.value).toFixed(1), r: 4,
+            "data-year": point.year, "data-value": point.value }, s("title", {}, `${line.label}, ${point.year}: ${format(point.value)}`)));
+        }
+        svg.append(group);
+      }
+      return svg;
+    });
+  }
+
+  /// Inspections on a time axis: graded ones filled with their grade, visits hollow below.
+  function timeline(name, label, events) {
+    return chart(name, (width) => {
+      const height = 96;
+      const margin = { left: 16, right: 16 };
+      const dated = events.filter((event) => event.date);
+      const times = dated.map((event) => Date.parse(`${event.date}T00:00:00Z`));
+      const first = new Date(Math.min(...times, Date.now()));
+      const start = Date.UTC(first.getUTCFullYear(), 0, 1);
+      const end = Date.UTC(new Date().getUTCFullYear() + 1, 0, 1);
+      const x = (time) => margin.left + ((time - start) / (end - start)) * (width - margin.left - margin.right);
+      const svg = svgRoot(width, height, label);
+      svg.append(s("line", { class: "axis", x1: margin.left, x2: width - margin.right, y1: 58, y2: 58 }));
+      const years = [];
+      for (let year = new Date(start).getUTCFullYear(); year <= new Date(end).getUTCFullYear(); year += 1) years.push(year);
+      const step = Math.ceil(years.length / Math.max(1, Math.floor((width - 32) / 48)));
+      years.forEach((year, index) => {
+        if (index % step !== 0) return;
+        const position = x(Date.UTC(year, 0, 1));
+        svg.append(s("line", { class: "axis", x1: position, x2: position, y1: 54, y2: 62 }),
+          s("text", { class: "tick", x: position, y: 80, "text-anchor": "middle" }, String(year)));
+      });
+      for (const event of dated) {
+        const time = Date.parse(`${event.date}T00:00:00Z`);
+        svg.append(s("circle", { class: `point event ${event.graded ? `g-${event.grade}` : "g-none"}`, cx: x(time).toFixed(1),
+          cy: event.graded ? 30 : 46, r: event.graded ? 8 : 5, "data-id": event.id },
+        s("title", {}, event.title)));
+      }
+      return svg;
+    });
+  }
+
+  // MARK: England
+
+  /// 31 March of every year since the first graded inspections, and today: the as-at replay.
+  function ratingDates() {
+    const today = todayISO();
+    const dates = [];
+    for (let year = FIRST_RATINGS_YEAR; year <= Number(today.slice(0, 4)); year += 1) {
+      const date = `${year}-03-31`;
+      if (date < today) dates.push(date);
+    }
+    dates.push(today);
+    return dates;
+  }
+
+  function goodOrBetter(group) {
+    if (!group.graded) return null;
+    return ((group.counts.outstanding + group.counts.good) / group.graded) * 100;
+  }
+
+  async function englandView() {
+    const dates = ratingDates();
+    const [series, councils, workforce] = await Promise.all([
+      getJSON(`/v1/stats/ratings/series?as_of=${dates.join(",")}`),
+      allCouncils(),
+      getJSON("/v1/stats/workforce"),
+    ]);
+    const points = series.points;
+    const now = points[points.length - 1];
+    const national = now.national;
+    const shownGrades = GRADES.filter((grade) =>
+      !["adequate", "not_yet_inspected"].includes(grade.key) || points.some((point) => point.national.counts[grade.key] > 0));
+    const nowGrades = GRADES.filter((grade) => !["adequate", "not_yet_inspected"].includes(grade.key) || national.counts[grade.key] > 0);
+    const latestYear = workforce.years[workforce.years.length - 1];
+    const inadequate = councils
+      .filter((council) => council.latest_inspection && council.latest_inspection.overall === "inadequate")
+      .sort((a, b) => (b.latest_inspection.published || "").localeCompare(a.latest_inspection.published || ""));
+
+    const cards = h("div", { class: "cards" },
+      card(fmt.count(national.councils), "councils with children's services"),
+      card(fmt.percent(goodOrBetter(national)), `good or outstanding (of ${national.graded} graded)`, "good-or-better"),
+      card(fmt.count(national.counts.inadequate), "judged inadequate", "inadequate-count"),
+      latestYear ? card(fmt.percent(latestYear.national.pooled.agency_rate.value), `agency social workers, England, ${latestYear.year}`, "agency") : null,
+      latestYear ? card(fmt.percent(latestYear.national.pooled.vacancy_rate.value), `vacancy rate, England, ${latestYear.year}`, "vacancy") : null);
+
+    const nowChart = barChart("ratings-now", `Councils by latest overall Ofsted grade on ${fmt.date(now.as_of)}`,
+      nowGrades.map((grade) => ({ key: grade.key, label: grade.label, value: national.counts[grade.key], text: fmt.count(national.counts[grade.key]), className: `g-${grade.key}` })));
+
+    const columns = points.map((point, index) => {
+      const last = index === points.length - 1;
+      return {
+        asOf: point.as_of, counts: point.national.counts, total: point.national.councils,
+        label: last ? `Now (${fmt.date(point.as_of)})` : fmt.date(point.as_of),
+        short: last ? "now" : `’${point.as_of.slice(2, 4)}`,
+      };
+    });
+    const overTime = stackedColumns("ratings-over-time", `Councils by overall grade on 31 March each year from ${FIRST_RATINGS_YEAR}, and now`, columns, shownGrades);
+
+    const regionRows = now.regions.map((group) => regionRow(group.region, group, latestYear && latestYear.regions.find((entry) => entry.region === group.region)));
+    regionRows.push({ ...regionRow("England", national, latestYear && latestYear.national), className: "total" });
+    const regionColumns = [{ key: "region", label: "Region" }, { key: "councils", label: "Councils", num: true },
+      ...nowGrades.map((grade) => ({ key: grade.key, label: grade.label, num: true })),
+      { key: "good_or_better", label: "Good or better", num: true },
+      ...MEASURES.filter((measure) => measure.key !== "absence_rate").map((measure) => ({ key: measure.key, label: `${measure.label} (median)`, num: true }))];
+    function regionRow(name, group, figures) {
+      return {
+        key: name,
+        cells: [{ text: name }, { text: fmt.count(group.councils) },
+          ...nowGrades.map((grade) => ({ text: fmt.count(group.counts[grade.key]) })),
+          { text: fmt.percent(goodOrBetter(group)) },
+          ...MEASURES.filter((measure) => measure.key !== "absence_rate")
+            .map((measure) => ({ text: figures ? fmt.measure(measure, figures.figures[measure.key].median) : "–" }))],
+      };
+    }
+
+    const workforceYears = workforce.years.map((year) => year.year);
+    const trend = lineChart("england-workforce", "England's pooled agency, vacancy and turnover rates by year",
+      [["agency_rate", "Agency social workers", "s-1"], ["vacancy_rate", "Vacancy rate", "s-2"], ["turnover_rate", "Turnover", "s-3"]]
+        .map(([key, label, className]) => ({ key, label, className,
+          points: workforce.years.map((year) => ({ year: year.year, value: year.national.pooled[key].value })) })),
+      workforceYears, fmt.percent, 220);
+
+    const node = h("div", { class: "view-england" },
+      h("h1", {}, "Children's services in England"),
+      h("p", { class: "lead" }, `Ofsted grades of the ${national.councils} councils with children's services duties, and their social work workforce.`),
+      cards,
+      h("div", { class: "grid" },
+        panel("now", "Latest overall grade",
+          h("p", { class: "meta" }, `Each council's most recent graded inspection published by ${fmt.date(now.as_of)}.`),
+          nowChart),
+        panel("over-time", "Grades over time",
+          h("p", { class: "meta" }, "The grade in force on 31 March each year: the latest graded inspection published by then."),
+          overTime, legend(shownGrades.map((grade) => ({ className: `g-${grade.key}`, label: grade.label }))),
+          figuresTable("The figures as a table", "Councils by grade on each date",
+            [{ key: "as_of", label: "On" }, ...shownGrades.map((grade) => ({ key: grade.key, label: grade.label, num: true }))],
+            columns.map((column) => ({ key: column.asOf, cells: [{ text: column.label }, ...shownGrades.map((grade) => ({ text: fmt.count(column.counts[grade.key]) }))] }))))),
+      panel("inadequate", `Councils judged inadequate (${inadequate.length})`,
+        inadequate.length === 0 ? h("p", {}, "None.") :
+          table("Councils whose latest graded inspection judged them inadequate, most recent first",
+            [{ key: "council", label: "Council" }, { key: "region", label: "Region" }, { key: "published", label: "Report published" }],
+            inadequate.map((council) => ({ key: council.code, cells: [{ node: councilLink(council) }, { text: council.region }, { text: fmt.date(council.latest_inspection.published) }] })),
+            { "data-table": "inadequate" })),
+      panel("regions", "Regions",
+        table(`Grades now, and workforce pressure${latestYear ? ` at 30 September ${latestYear.year}: the median of the region's councils` : ""}`,
+          regionColumns, regionRows, { "data-table": "regions" })),
+      panel("workforce", "The workforce in England over time",
+        h("p", { class: "meta" }, "DfE's definitions over summed FTEs of the councils that report both figures, at 30 September each year."),
+        trend, legend([{ className: "s-1", label: "Agency social workers" }, { className: "s-2", label: "Vacancy rate" }, { className: "s-3", label: "Turnover" }]),
+        figuresTable("The figures as a table", "England's pooled rates by year",
+          [{ key: "year", label: "Year" }, { key: "agency_rate", label: "Agency", num: true }, { key: "vacancy_rate", label: "Vacancies", num: true }, { key: "turnover_rate", label: "Turnover", num: true }],
+          workforce.years.map((year) => ({ key: year.year, cells: [{ text: String(year.year) }, ...["agency_rate", "vacancy_rate", "turnover_rate"].map((key) => ({ text: fmt.percent(year.national.pooled[key].value) }))] })))));
+    return { title: "England", node, announce: "England view loaded" };
+  }
+
+  function card(figure, label, key) {
+    return h("p", { class: "card", "data-card": key }, h("span", { class: "figure" }, figure), h("span", { class: "label" }, label));
+  }
+
+  // MARK: Council
+  //
+  // The council view's panels, in page order; each takes the loaded data and returns a
+  // section. Three requests: the council, its inspections, its workforce series. Panels that
+  // rest on endpoints still being built slot in here when those land (none is requested now):
+  //  - comparison (GET /v1/councils/{c}/compare?with=neighbours,region,england): replaces the
+  //    workforce request, since it carries the council's own values, and adds neighbours'
+  //    median, region and England lines, rank and quartile band to each workforce chart;
+  //  - neighbours (include=neighbours on GET /v1/councils/{c}): the ten statistical neighbours
+  //    with their latest grades, each linking to its view;
+  //  - revisions (GET /v1/revisions?council=): what DfE changed in the council's figures
+  //    between releases, fetched when the reader opens that panel (the view keeps to three).
+
+  const COUNCIL_PANELS = [latestInspectionPanel, timelinePanel, workforcePanel];
+
+  async function councilView(key) {
+    const base = `/v1/councils/${encodeURIComponent(key)}`;
+    let council;
+    let inspections;
+    let workforce;
+    try {
+      [council, inspections, workforce] = await Promise.all([
+        getJSON(base), getJSON(`${base}/inspections?limit=500`), getJSON(`${base}/workforce?limit=500`)]);
+    } catch (error) {
+      if (error.status === 404) return missingView(`No council is named “${key}”.`);
+      throw error;
+    }
+    const data = { council, inspections: inspections.data, workforce: workforce.data };
+    const kind = KINDS[council.kind] || council.kind;
+    const node = h("div", { class: "view-council", "data-council": council.code },
+      h("h1", {}, council.name),
+      h("p", { class: "meta" }, `${council.region} · ${kind} · GSS code ${council.code} · DfE LA ${council.la_code}`,
+        council.former_codes.length ? ` · formerly ${council.former_codes.join(", ")}` : ""),
+      COUNCIL_PANELS.map((render) => render(data)));
+    return { title: council.name, node, announce: `${council.name} loaded` };
+  }
+
+  function latestInspectionPanel({ council, inspections }) {
+    const latest = council.latest_inspection && inspections.find((inspection) => inspection.id === council.latest_inspection.id);
+    if (!latest) {
+      return panel("latest", "Latest inspection", h("p", {}, badge(null), " No graded inspection is on record."));
+    }
+    const since = inspections.filter((inspection) => inspection.overall == null && inspection.published && latest.published && inspection.published > latest.published);
+    return panel("latest", "Latest inspection",
+      h("p", { class: "overall" }, "Overall effectiveness: ", badge(latest.overall)),
+      h("p", { class: "meta" }, `${FRAMEWORKS[latest.framework] || latest.framework}, published ${fmt.date(latest.published)}`,
+        latest.report_url ? [" · ", link(latest.report_url, "Ofsted's reports", { rel: "noopener noreferrer" })] : null),
+      h("dl", { class: "judgements" }, JUDGEMENTS.map((judgement) => [
+        h("dt", {}, judgement.label),
+        h("dd", { "data-judgement": judgement.key }, latest.judgements[judgement.key] ? badge(latest.judgements[judgement.key]) : h("span", { class: "note" }, "not judged")),
+      ])),
+      since.length ? h("p", { class: "note" }, `Since then: ${since.map((visit) => `${(FRAMEWORKS[visit.framework] || visit.framework).toLowerCase()}${visit.visit_theme ? ` (${visit.visit_theme})` : ""}, ${fmt.date(visit.published)}`).join("; ")}.`) : null);
+  }
+
+  function timelinePanel({ council, inspections }) {
+    const events = inspections.map((inspection) => ({
+      id: inspection.id, date: inspection.published, graded: inspection.overall != null, grade: inspection.overall,
+      title: `${fmt.date(inspection.published)}: ${FRAMEWORKS[inspection.framework] || inspection.framework}${inspection.overall ? `, ${GRADE_LABEL[inspection.overall]}` : ""}`,
+    }));
+    const graded = GRADES.filter((grade) => inspections.some((inspection) => inspection.overall === grade.key));
+    return panel("timeline", `Inspections and visits (${inspections.length})`,
+      timeline("timeline", `${council.name}: ${inspections.length} inspections and visits over time`, events),
+      legend([...graded.map((grade) => ({ className: `g-${grade.key}`, label: grade.label })), { className: "hollow", label: "Visit or ungraded inspection" }]),
+      h("ol", { class: "timeline-list", reversed: true }, inspections.map((inspection) => h("li", { "data-id": inspection.id },
+        h("strong", {}, fmt.date(inspection.published)), " — ", FRAMEWORKS[inspection.framework] || inspection.framework,
+        inspection.visit_theme ? ` (${inspection.visit_theme})` : "",
+        inspection.overall ? [": ", badge(inspection.overall)] : null))));
+  }
+
+  function workforcePanel({ council, workforce }) {
+    if (workforce.length === 0) {
+      return panel("workforce", "Social work workforce", h("p", {}, `DfE publishes no workforce figures for ${council.name} on its own (a joint return with a neighbour, or none yet).`));
+    }
+    const years = workforce.map((row) => row.year);
+    const charts = MEASURES.map((measure) => {
+      const points = workforce.map((row) => ({ year: row.year, value: row[measure.key] }));
+      const known = points.filter((point) => point.value != null);
+      const latest = known[known.length - 1];
+      const previous = known.length > 1 ? known[known.length - 2] : null;
+      const change = latest && previous && previous.year === latest.year - 1 ? latest.value - previous.value : null;
+      return h("div", { class: "measure", "data-measure": measure.key },
+        h("div", { class: "measure-head" },
+          h("h3", {}, measure.label),
+          latest ? h("span", {}, h("span", { class: "latest" }, fmt.measure(measure, latest.value)), ` in ${latest.year}`) : h("span", { class: "note" }, "no figures")),
+        change != null ? h("p", { class: "change" }, `${change > 0 ? "+" : change < 0 ? "−" : "±"}${fmt.one(Math.abs(change))}${measure.unit === "%" ? " points" : ""} on ${previous.year}`) : null,
+        lineChart(`workforce-${measure.key}`, `${council.name}: ${measure.label.toLowerCase()} by year (${measure.about})`,
+          [{ key: council.code, label: council.name, className: "s-1", points }], years, (value) => fmt.measure(measure, value), 150));
+    });
+    return panel("workforce", "Social work workforce",
+      h("p", { class: "meta" }, "DfE's figures at 30 September each year (flows over the year to it). Gaps are years DfE did not publish or suppressed."),
+      h("div", { class: "grid" }, charts),
+      figuresTable("The figures as a table", `${council.name}: workforce figures by year`,
+        [{ key: "year", label: "Year" }, ...MEASURES.map((measure) => ({ key: measure.key, label: measure.label, num: true }))],
+        workforce.map((row) => ({ key: row.year, cells: [{ text: String(row.year) }, ...MEASURES.map((measure) => ({ text: fmt.measure(measure, row[measure.key]) }))] }))));
+  }
+
+  // MARK: Other views
+
+  function missingView(message) {
+    return {
+      title: "Not found",
+      node: h("div", {}, h("h1", {}, "Not found"), h("p", { class: "error", role: "alert" }, message), h("p", {}, link("#/", "Back to England"))),
+      announce: message,
+    };
+  }
+
+  function errorView(error) {
+    return {
+      title: "Could not load",
+      node: h("div", {}, h("h1", {}, "Could not load this view"), h("p", { class: "error", role: "alert" }, error.message || String(error)),
+        h("p", {}, link(location.hash || "#/", "Try again"))),
+      announce: "Could not load this view",
+    };
+  }
+
+  // MARK: Routing
+
+  const viewRoot = document.getElementById("view");
+  const status = document.getElementById("status");
+  let renderCount = 0;
+
+  function route() {
+    const path = location.hash.replace(/^#/, "") || "/";
+    if (path === "/" || path === "/england") return show("england", englandView);
+    const match = path.match(/^\/councils\/([^/]+)\/?$/);
+    if (match) {
+      const key = decodeURIComponent(match[1]);
+      return show(`council:${key}`, () => councilView(key));
+    }
+    return show("missing", async () => missingView(`There is no view at “${path}”.`));
+  }
+
+  async function show(key, build) {
+    const ticket = ++renderCount;
+    viewRoot.setAttribute("aria-busy", "true");
+    let result;
+    try {
+      result = await build();
+    } catch (error) {
+      result = errorView(error);
+    }
+    if (ticket !== renderCount) return; // a later navigation has taken over
+    viewRoot.replaceChildren(result.node);
+    viewRoot.setAttribute("aria-busy", "false");
+    document.title = `${result.title} — carewatch`;
+    drawCharts(viewRoot);
+    const heading = viewRoot.querySelector("h1");
+    if (heading) {
+      heading.tabIndex = -1;
+      if (ticket > 1) heading.focus();
+    }
+    status.textContent = result.announce;
+    document.documentElement.dataset.view = key;
+    // "rendered": the view is in the document; "painted": the frame that shows it is drawn.
+    performance.mark("carewatch:rendered", { detail: key });
+    requestAnimationFrame(() => setTimeout(() => performance.mark("carewatch:painted", { detail: key }), 0));
+  }
+
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => drawCharts(viewRoot), 150);
+  });
+  window.addEventListener("hashchange", route);
+
+  // MARK: Search
+
+  const input = document.getElementById("search");
+  const results = document.getElementById("search-results");
+  let options = [];
+  let active = -1;
+
+  function closeResults() {
+    results.hidden = true;
+    results.replaceChildren();
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    options = [];
+    active = -1;
+  }
+
+  function setActive(index) {
+    active = index;
+    results.querySelectorAll("[role=option]").forEach((option, position) => option.setAttribute("aria-selected", String(position === index)));
+    if (index >= 0) {
+      const option = results.querySelector(`#search-option-${index}`);
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function rank(council, query) {
+    const name = council.name.toLowerCase();
+    if ([council.code.toLowerCase(), council.slug, String(council.la_code), ...council.former_codes.map((code) => code.toLowerCase())].includes(query)) return 0;
+    if (name.startsWith(query)) return 1;
+    if (name.split(/[\s,-]+/).some((word) => word.startsWith(query))) return 2;
+    if (name.includes(query) || council.slug.includes(query.replace(/\s+/g, "-"))) return 3;
+    return -1;
+  }
+
+  async function updateResults() {
+    const query = input.value.trim().toLowerCase();
+    if (!query) { closeResults(); return; }
+    let councils;
+    try {
+      councils = await allCouncils();
+    } catch (error) {
+      results.replaceChildren(h("li", { class: "hint" }, `Could not load the councils: ${error.message}`));
+      results.hidden = false;
+      return;
+    }
+    if (input.value.trim().toLowerCase() !== query) return; // typed on meanwhile
+    options = councils.map((council) => ({ council, rank: rank(council, query) }))
+      .filter((entry) => entry.rank >= 0)
+      .sort((a, b) => a.rank - b.rank || a.council.name.localeCompare(b.council.name))
+      .slice(0, 8)
+      .map((entry) => entry.council);
+    results.replaceChildren(...(options.length
+      ? options.map((council, index) => h("li", { id: `search-option-${index}`, role: "option", "aria-selected": "false", "data-slug": council.slug },
+        council.name, " ", h("span", { class: "hint" }, council.region)))
+      : [h("li", { class: "hint" }, "No council matches")]));
+    results.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    setActive(options.length ? 0 : -1);
+    status.textContent = options.length ? `${options.length} council${options.length === 1 ? "" : "s"} found` : "No council matches";
+  }
+
+  function choose(slug) {
+    closeResults();
+    input.value = "";
+    location.hash = `#/councils/${encodeURIComponent(slug)}`;
+  }
+
+  input.addEventListener("input", updateResults);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && options.length) { event.preventDefault(); setActive((active + 1) % options.length); }
+    else if (event.key === "ArrowUp" && options.length) { event.preventDefault(); setActive((active - 1 + options.length) % options.length); }
+    else if (event.key === "Home" && options.length && !results.hidden) { event.preventDefault(); setActive(0); }
+    else if (event.key === "End" && options.length && !results.hidden) { event.preventDefault(); setActive(options.length - 1); }
+    else if (event.key === "Enter" && active >= 0 && options[active]) { event.preventDefault(); choose(options[active].slug); }
+    else if (event.key === "Escape") { if (!results.hidden) closeResults(); else input.value = ""; }
+  });
+  input.addEventListener("blur", () => setTimeout(closeResults, 150));
+  results.addEventListener("mousedown", (event) => {
+    const option = event.target.closest("[role=option]");
+    if (!option) return;
+    event.preventDefault();
+    choose(option.dataset.slug);
+  });
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+
+  route();
+})();
