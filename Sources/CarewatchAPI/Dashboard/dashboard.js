@@ -570,10 +570,21 @@
   }
 
   // MARK: Routing
+  //
+  // The script runs as soon as it arrives (async), so a view's requests start while the page
+  // is still loading its style sheet; the view is put in the page once that has loaded, since
+  // charts are drawn to the width the style sheet gives them.
 
-  const viewRoot = document.getElementById("view");
-  const status = document.getElementById("status");
+  const pageLoaded = document.readyState === "complete"
+    ? Promise.resolve()
+    : new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+  let viewRoot = null;
   let renderCount = 0;
+
+  /// Tells a screen reader what changed (a polite live region).
+  function announce(text) {
+    document.getElementById("status").textContent = text;
+  }
 
   function route() {
     const path = location.hash.replace(/^#/, "") || "/";
@@ -588,14 +599,16 @@
 
   async function show(key, build) {
     const ticket = ++renderCount;
-    viewRoot.setAttribute("aria-busy", "true");
+    if (viewRoot) viewRoot.setAttribute("aria-busy", "true");
     let result;
     try {
       result = await build();
     } catch (error) {
       result = errorView(error);
     }
+    await pageLoaded;
     if (ticket !== renderCount) return; // a later navigation has taken over
+    viewRoot = viewRoot || document.getElementById("view");
     viewRoot.replaceChildren(result.node);
     viewRoot.setAttribute("aria-busy", "false");
     document.title = `${result.title} — carewatch`;
@@ -605,7 +618,7 @@
       heading.tabIndex = -1;
       if (ticket > 1) heading.focus();
     }
-    status.textContent = result.announce;
+    announce(result.announce);
     document.documentElement.dataset.view = key;
     // "rendered": the view is in the document; "painted": the frame that shows it is drawn.
     performance.mark("carewatch:rendered", { detail: key });
@@ -615,14 +628,14 @@
   let resizeTimer = 0;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => drawCharts(viewRoot), 150);
+    resizeTimer = setTimeout(() => { if (viewRoot) drawCharts(viewRoot); }, 150);
   });
   window.addEventListener("hashchange", route);
 
   // MARK: Search
 
-  const input = document.getElementById("search");
-  const results = document.getElementById("search-results");
+  let input = null;
+  let results = null;
   let options = [];
   let active = -1;
 
@@ -680,7 +693,7 @@
     results.hidden = false;
     input.setAttribute("aria-expanded", "true");
     setActive(options.length ? 0 : -1);
-    status.textContent = options.length ? `${options.length} council${options.length === 1 ? "" : "s"} found` : "No council matches";
+    announce(options.length ? `${options.length} council${options.length === 1 ? "" : "s"} found` : "No council matches");
   }
 
   function choose(slug) {
@@ -689,30 +702,36 @@
     location.hash = `#/councils/${encodeURIComponent(slug)}`;
   }
 
-  input.addEventListener("input", updateResults);
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "ArrowDown" && options.length) { event.preventDefault(); setActive((active + 1) % options.length); }
-    else if (event.key === "ArrowUp" && options.length) { event.preventDefault(); setActive((active - 1 + options.length) % options.length); }
-    else if (event.key === "Home" && options.length && !results.hidden) { event.preventDefault(); setActive(0); }
-    else if (event.key === "End" && options.length && !results.hidden) { event.preventDefault(); setActive(options.length - 1); }
-    else if (event.key === "Enter" && active >= 0 && options[active]) { event.preventDefault(); choose(options[active].slug); }
-    else if (event.key === "Escape") { if (!results.hidden) closeResults(); else input.value = ""; }
-  });
-  input.addEventListener("blur", () => setTimeout(closeResults, 150));
-  results.addEventListener("mousedown", (event) => {
-    const option = event.target.closest("[role=option]");
-    if (!option) return;
-    event.preventDefault();
-    choose(option.dataset.slug);
-  });
-  document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
-    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+  function setUpSearch() {
+    input = document.getElementById("search");
+    results = document.getElementById("search-results");
+    input.addEventListener("input", updateResults);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && options.length) { event.preventDefault(); setActive((active + 1) % options.length); }
+      else if (event.key === "ArrowUp" && options.length) { event.preventDefault(); setActive((active - 1 + options.length) % options.length); }
+      else if (event.key === "Home" && options.length && !results.hidden) { event.preventDefault(); setActive(0); }
+      else if (event.key === "End" && options.length && !results.hidden) { event.preventDefault(); setActive(options.length - 1); }
+      else if (event.key === "Enter" && active >= 0 && options[active]) { event.preventDefault(); choose(options[active].slug); }
+      else if (event.key === "Escape") { if (!results.hidden) closeResults(); else input.value = ""; }
+    });
+    input.addEventListener("blur", () => setTimeout(closeResults, 150));
+    results.addEventListener("mousedown", (event) => {
+      const option = event.target.closest("[role=option]");
+      if (!option) return;
       event.preventDefault();
-      input.focus();
-      input.select();
-    }
-  });
+      choose(option.dataset.slug);
+    });
+    document.addEventListener("keydown", (event) => {
+      const typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+  }
 
   route();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpSearch, { once: true });
+  else setUpSearch();
 })();
