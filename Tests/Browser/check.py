@@ -1,0 +1,682 @@
+#!/usr/bin/env python3
+"""The dashboard, /docs and CORS, checked in a real browser.
+
+Starts the carewatch binary it is given (fresh data directories, loopback, free ports), starts
+Debian's chromium headless and drives it over the DevTools protocol:
+
+- each view of the dashboard (England; councils by deep link) loads with no console error and
+  no failed request, asks the API at most three questions, shows the figures the API returns
+  (read back from the page and compared with the API's own answers), draws the expected
+  number of bars and points, and shows its first frame within FIRST_RENDER_BUDGET_MS of
+  navigation start (the median of three loads, each in a fresh browser context);
+- the views are read at 360 px wide without sideways scrolling; the search box works from
+  the keyboard; charts and controls carry names a screen reader can use;
+- /docs renders, with scripts disabled, one section per operation of /openapi.json, loading
+  nothing else; /openapi.json is openapi.yaml as PyYAML reads it;
+- a page served from another origin edits with If-Match, gets a 412 for a stale tag, pages a
+  CSV list through X-Next-Cursor, reads a 401, a 404 and a 413; a page on an origin admitted
+  only by `*` reads but cannot write.
+
+Screenshots and a JSON report go to --out. Exit status 0 when every check passed.
+    python3 Tests/Browser/check.py --binary .build/debug/carewatch --out /tmp/browser-check
+"""
+import argparse
+import decimal
+import functools
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import websocket  # websocket-client, from PyPI
+import yaml  # PyYAML, from PyPI
+
+FIRST_RENDER_BUDGET_MS = 300
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPOSITORY = os.path.dirname(os.path.dirname(HERE))
+GRADES = ["outstanding", "good", "requires_improvement", "adequate", "inadequate", "not_yet_inspected"]
+GRADE_LABELS = {"outstanding": "Outstanding", "good": "Good", "requires_improvement": "Requires improvement",
+                "adequate": "Adequate", "inadequate": "Inadequate", "not_yet_inspected": "Not yet inspected"}
+MEASURES = [("agency_rate", "%"), ("vacancy_rate", "%"), ("turnover_rate", "%"), ("caseload", ""), ("absence_rate", "%")]
+
+
+# MARK: Reporting
+
+class Report:
+    def __init__(self):
+        self.failures = []
+        self.pending = []
+        self.passed = 0
+        self.facts = {}
+
+    def check(self, condition, what, detail=""):
+        if condition:
+            self.passed += 1
+        else:
+            self.failures.append(f"{what}{': ' + str(detail) if detail != '' else ''}")
+            print(f"  FAIL {what} {detail}", flush=True)
+        return condition
+
+    def equal(self, actual, expected, what):
+        return self.check(actual == expected, what, f"page shows {actual!r}, the API says {expected!r}")
+
+
+def js_fixed(value, digits=1):
+    """Number.prototype.toFixed: the exact binary value, ties away from zero."""
+    quantum = decimal.Decimal(1).scaleb(-digits)
+    return str(decimal.Decimal(value).quantize(quantum, rounding=decimal.ROUND_HALF_UP))
+
+
+def measure_text(value, unit):
+    return "–" if value is None else js_fixed(value) + unit
+
+
+# MARK: Processes
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def get_json(url):
+    status, _, body = get(url)
+    if status != 200:
+        raise RuntimeError(f"GET {url} answered {status}: {body[:200]!r}")
+    return json.loads(body)
+
+
+class Server:
+    """A carewatch process with its own data directory, stopped with SIGTERM."""
+
+    def __init__(self, binary, workdir, name, env=None, args=()):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(workdir, f"{name}.log"), "wb")
+        environment = dict(os.environ, **(env or {}))
+        self.process = subprocess.Popen(
+            [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", os.path.join(workdir, name),
+             "--access-log", "false", *args], stdout=self.log, stderr=subprocess.STDOUT, env=environment)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} server exited with {self.process.returncode}")
+            try:
+                if get(self.base + "/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"{name} server did not become ready")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_directory(directory):
+    """A plain static server for the cross-origin page, on its own port."""
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, port
+
+
+# MARK: DevTools protocol
+
+class Browser:
+    """Headless chromium and one DevTools connection to it (flat sessions, one per page)."""
+
+    def __init__(self, workdir):
+        executable = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+        if not executable:
+            raise RuntimeError("no chromium on PATH (Debian: apt-get install chromium)")
+        self.profile = tempfile.mkdtemp(prefix="profile-", dir=workdir)
+        self.stderr = open(os.path.join(workdir, "chromium.log"), "wb")
+        self.process = subprocess.Popen(
+            [executable, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+             "--remote-debugging-port=0", f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=self.stderr)
+        active = os.path.join(self.profile, "DevToolsActivePort")
+        deadline = time.monotonic() + 60
+        while not (os.path.exists(active) and len(open(active).read().split("\n")) >= 2):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("chromium did not start its DevTools endpoint; see chromium.log")
+            time.sleep(0.05)
+        port, path = open(active).read().split("\n")[:2]
+        self.socket = websocket.create_connection(f"ws://127.0.0.1:{port}{path}", timeout=60, suppress_origin=True,
+                                                  enable_multithread=False)
+        self.next_id = 0
+        self.events = []
+        self.version = self.command("Browser.getVersion")["product"]
+
+    def command(self, method, params=None, session=None, timeout=60):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        self.socket.send(json.dumps(message))
+        deadline = time.monotonic() + timeout
+        while True:
+            self.socket.settimeout(max(0.1, deadline - time.monotonic()))
+            reply = json.loads(self.socket.recv())
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply)
+            if time.monotonic() > deadline:
+                raise TimeoutError(method)
+
+    def pump(self, seconds):
+        """Collects events for a while (the page keeps working meanwhile)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.socket.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                reply = json.loads(self.socket.recv())
+            except (websocket.WebSocketTimeoutException, TimeoutError):
+                return
+            if "method" in reply:
+                self.events.append(reply)
+
+    def close(self):
+        try:
+            self.command("Browser.close", timeout=10)
+        except Exception:  # noqa: BLE001 - closing anyway
+            pass
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.stderr.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class Page:
+    """A tab in a browser context of its own (no shared cache), watched from its first request."""
+
+    def __init__(self, browser, width=1280, height=900, mobile=False, scripts=True):
+        self.browser = browser
+        self.context = browser.command("Target.createBrowserContext")["browserContextId"]
+        self.target = browser.command("Target.createTarget", {"url": "about:blank", "browserContextId": self.context})["targetId"]
+        self.session = browser.command("Target.attachToTarget", {"targetId": self.target, "flatten": True})["sessionId"]
+        for domain in ["Page", "Runtime", "Log", "Network"]:
+            self.send(f"{domain}.enable")
+        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+        if not scripts:
+            self.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        self.first_event = len(browser.events)
+
+    def send(self, method, params=None):
+        return self.browser.command(method, params, session=self.session)
+
+    def navigate(self, url):
+        self.first_event = len(self.browser.events)
+        result = self.send("Page.navigate", {"url": url})
+        if result.get("errorText"):
+            raise RuntimeError(f"navigating to {url}: {result['errorText']}")
+
+    def evaluate(self, expression, await_promise=False, timeout=60):
+        result = self.browser.command("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": await_promise},
+                                      session=self.session, timeout=timeout)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression, timeout=20):
+        deadline = time.monotonic() + timeout
+        guarded = f"(() => {{ try {{ return Boolean({expression}); }} catch (_) {{ return false; }} }})()"
+        while time.monotonic() < deadline:
+            if self.evaluate(guarded):
+                return True
+            self.browser.pump(0.05)
+        return False
+
+    def events(self):
+        return [event for event in self.browser.events[self.first_event:] if event.get("sessionId") == self.session]
+
+    def problems(self):
+        """Console errors, uncaught exceptions, failed and refused requests since navigating."""
+        found = []
+        for event in self.events():
+            method, params = event["method"], event["params"]
+            if method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
+                found.append("console: " + " ".join(str(arg.get("value", arg.get("description", ""))) for arg in params["args"]))
+            elif method == "Runtime.exceptionThrown":
+                found.append("exception: " + params["exceptionDetails"].get("text", "") + " " +
+                             str(params["exceptionDetails"].get("exception", {}).get("description", "")))
+            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+                found.append(f"log ({params['entry']['source']}): {params['entry']['text']} {params['entry'].get('url', '')}")
+            elif method == "Network.loadingFailed" and not params.get("canceled"):
+                found.append(f"request failed: {params.get('errorText')} {params.get('blockedReason', '')}")
+            elif method == "Network.responseReceived" and params["response"]["status"] >= 400:
+                found.append(f"request answered {params['response']['status']}: {params['response']['url']}")
+        return found
+
+    def requested(self):
+        return [event["params"]["request"]["url"] for event in self.events()
+                if event["method"] == "Network.requestWillBeSent" and not event["params"]["request"]["url"].startswith("data:")]
+
+    def screenshot(self, path, full_page=True):
+        params = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:
+            size = self.send("Page.getLayoutMetrics")["cssContentSize"]
+            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1}
+        import base64
+        with open(path, "wb") as out:
+            out.write(base64.b64decode(self.send("Page.captureScreenshot", params)["data"]))
+
+    def close(self):
+        self.browser.command("Target.closeTarget", {"targetId": self.target})
+        self.browser.command("Target.disposeBrowserContext", {"browserContextId": self.context})
+
+
+# MARK: Views
+
+def load_view(browser, report, url, view_key, name, out, width=1280, height=900, mobile=False):
+    """Loads a view in a fresh context; checks console, requests and timing; returns the page."""
+    page = Page(browser, width, height, mobile)
+    page.navigate(url)
+    rendered = page.wait_for(f"document.documentElement.dataset.view === {json.dumps(view_key)} && "
+                             "performance.getEntriesByName('carewatch:painted').length > 0")
+    report.check(rendered, f"{name}: the view rendered", url)
+    browser.pump(0.3)  # late events: favicon, stray requests, errors after render
+    report.facts.setdefault("timing_ms", {})[name] = render_timing(page)
+    problems = page.problems()
+    report.check(not problems, f"{name}: no console error and no failed request", problems)
+    api_requests = [request for request in page.requested() if "/v1/" in request]
+    report.check(len(api_requests) <= 3, f"{name}: at most 3 API requests", api_requests)
+    report.facts.setdefault("api_requests", {})[name] = len(api_requests)
+    outside = [request for request in page.requested() if not request.startswith(url.split("/#")[0].rstrip("/") + "/")]
+    report.check(not outside, f"{name}: no request leaves the server", outside)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    report.check(overflow <= 0, f"{name}: no sideways scrolling at {width} px", f"{overflow} px too wide")
+    page.screenshot(os.path.join(out, f"{name}.png"))
+    return page, api_requests
+
+
+def render_timing(page):
+    """Milliseconds from navigation start: API answers in, view in the document, its frame drawn."""
+    return page.evaluate("""(() => {
+        const last = (name) => { const marks = performance.getEntriesByName(name); return marks.length ? marks[marks.length - 1].startTime : null; };
+        const api = performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/'));
+        const round = (value) => value == null ? null : Math.round(value * 10) / 10;
+        return { api_done: round(api.length ? Math.max(...api.map(e => e.responseEnd)) : null),
+                 rendered: round(last('carewatch:rendered')), painted: round(last('carewatch:painted')) };
+    })()""")
+
+
+def check_first_render(browser, report, server, runs=3):
+    """Each view loaded `runs` times, each in a fresh browser context (nothing cached in the
+    browser): the median time to the frame that shows it must be within budget. The machine
+    is shared by the browser, the server and this script, so one load alone is noise."""
+    print("First render", flush=True)
+    for path, key, name in [("/#/", "england", "england"), ("/#/councils/sandwell", "council:sandwell", "council")]:
+        times = []
+        for _ in range(runs):
+            page = Page(browser)
+            page.navigate(server.base + path)
+            page.wait_for(f"document.documentElement.dataset.view === {json.dumps(key)} && "
+                          "performance.getEntriesByName('carewatch:painted').length > 0")
+            times.append(render_timing(page)["painted"])
+            page.close()
+        median = sorted(time_ for time_ in times if time_ is not None)[len(times) // 2] if None not in times else None
+        report.facts.setdefault("first_render_ms", {})[name] = {"median": median, "loads": times}
+        report.check(median is not None and median < FIRST_RENDER_BUDGET_MS,
+                     f"first render of the {name} view under {FIRST_RENDER_BUDGET_MS} ms (median of {runs} fresh browsers)", f"{times} ms")
+
+
+def check_accessibility(page, report, name):
+    unnamed = page.evaluate("""(() => {
+        const problems = [];
+        for (const svg of document.querySelectorAll('svg[role=img]')) if (!svg.getAttribute('aria-label')) problems.push('chart without a label');
+        for (const a of document.querySelectorAll('a')) if (!a.textContent.trim() && !a.getAttribute('aria-label')) problems.push('link without text: ' + a.href);
+        for (const t of document.querySelectorAll('table')) if (!t.querySelector('caption')) problems.push('table without a caption');
+        for (const s of document.querySelectorAll('section')) if (!s.getAttribute('aria-labelledby')) problems.push('section without a heading');
+        const search = document.getElementById('search');
+        if (!search || !document.querySelector('label[for=search]')) problems.push('search box without a label');
+        if (!document.querySelector('main') || !document.querySelector('nav') || !document.querySelector('[role=search]')) problems.push('landmarks missing');
+        if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
+        return problems;
+    })()""")
+    report.check(not unnamed, f"{name}: names for a screen reader", unnamed)
+
+
+def check_england(browser, report, server, out):
+    print("England view", flush=True)
+    page, requests = load_view(browser, report, server.base + "/#/", "england", "england", out)
+    series_url = next((request for request in requests if "/v1/stats/ratings/series" in request), None)
+    report.check(series_url is not None, "england: the ratings replay comes from /v1/stats/ratings/series")
+    series = get_json(series_url)
+    points = series["points"]
+    now = points[-1]
+    report.equal(now["as_of"], time.strftime("%Y-%m-%d", time.gmtime()), "england: the last point is today")
+    single = get_json(server.base + f"/v1/stats/ratings?as_of={now['as_of']}")
+    report.equal(now["national"], single["national"], "england: the replay's 'now' is /v1/stats/ratings")
+    seen = page.evaluate("""(() => {
+        const text = (node) => node ? node.textContent.trim() : null;
+        return {
+          bars: [...document.querySelectorAll('[data-chart="ratings-now"] .bar-row')].map(g => [g.dataset.category, text(g.querySelector('.value'))]),
+          columns: [...document.querySelectorAll('[data-chart="ratings-over-time"] .column')].map(g => ({
+            asOf: g.dataset.asOf, segments: Object.fromEntries([...g.querySelectorAll('.segment')].map(r => [r.dataset.category, Number(r.dataset.value)])) })),
+          inadequate: [...document.querySelectorAll('[data-table="inadequate"] tbody th')].map(text),
+          inadequateCard: text(document.querySelector('[data-card="inadequate-count"] .figure')),
+          regions: [...document.querySelectorAll('[data-table="regions"] tbody tr')].map(tr => ({
+            region: tr.dataset.key, cells: Object.fromEntries([...tr.querySelectorAll('td')].map(td => [td.dataset.field, text(td)])) })),
+          trend: [...document.querySelectorAll('[data-chart="england-workforce"] .series')].map(g => ({
+            key: g.dataset.series, points: [...g.querySelectorAll('.point')].map(c => [Number(c.dataset.year), Number(c.dataset.value)]) })),
+        };
+    })()""")
+    national = now["national"]
+    shown = [grade for grade in GRADES if grade not in ("adequate", "not_yet_inspected") or national["counts"][grade] > 0]
+    report.equal([category for category, _ in seen["bars"]], shown, "england: one bar per grade held now")
+    for category, value in seen["bars"]:
+        report.equal(value, str(national["counts"][category]), f"england: councils {category} now")
+    report.equal(len(seen["columns"]), len(points), "england: one column per date of the replay")
+    for column, point in zip(seen["columns"], points):
+        expected = {grade: count for grade, count in point["national"]["counts"].items() if count > 0}
+        report.equal(column["segments"], expected, f"england: grades on {point['as_of']}")
+    inadequate = get_json(server.base + "/v1/councils?rating=inadequate&limit=500")
+    report.equal(sorted(seen["inadequate"]), sorted(council["name"] for council in inadequate["data"]), "england: the councils judged inadequate")
+    report.equal(seen["inadequateCard"], str(inadequate["total"]), "england: inadequate count")
+    workforce = get_json(server.base + "/v1/stats/workforce")
+    latest = workforce["years"][-1]
+    by_region = {group["region"]: group for group in now["regions"]}
+    figures = {group["region"]: group for group in latest["regions"]}
+    figures["England"] = latest["national"]
+    by_region["England"] = national
+    report.equal([row["region"] for row in seen["regions"]], [group["region"] for group in now["regions"]] + ["England"], "england: a row per region and England")
+    for row in seen["regions"]:
+        group = by_region[row["region"]]
+        report.equal(row["cells"]["councils"], str(group["councils"]), f"england: {row['region']} councils")
+        for grade in shown:
+            report.equal(row["cells"][grade], str(group["counts"][grade]), f"england: {row['region']} {grade}")
+        for key, unit in MEASURES[:4]:
+            report.equal(row["cells"][key], measure_text(figures[row["region"]]["figures"][key]["median"], unit), f"england: {row['region']} median {key}")
+    for line in seen["trend"]:
+        expected = [[year["year"], year["national"]["pooled"][line["key"]]["value"]] for year in workforce["years"]
+                    if year["national"]["pooled"][line["key"]]["value"] is not None]
+        report.equal(len(line["points"]), len(expected), f"england: points of pooled {line['key']}")
+        report.check(all(abs(a[1] - b[1]) < 1e-9 and a[0] == b[0] for a, b in zip(line["points"], expected)), f"england: pooled {line['key']} values")
+    report.equal(len(seen["trend"]), 3, "england: three workforce lines")
+    check_accessibility(page, report, "england")
+    page.close()
+
+
+def check_council(browser, report, server, out, key, name):
+    print(f"Council view: {key}", flush=True)
+    page, _ = load_view(browser, report, server.base + f"/#/councils/{key}", f"council:{key}", name, out)
+    council = get_json(server.base + f"/v1/councils/{key}")
+    inspections = get_json(server.base + f"/v1/councils/{key}/inspections?limit=500")
+    workforce = get_json(server.base + f"/v1/councils/{key}/workforce?limit=500")
+    seen = page.evaluate("""(() => {
+        const text = (node) => node ? node.textContent.trim() : null;
+        return {
+          title: text(document.querySelector('h1')),
+          overall: text(document.querySelector('#latest .overall .badge')),
+          judgements: Object.fromEntries([...document.querySelectorAll('#latest [data-judgement]')].map(dd => [dd.dataset.judgement, text(dd)])),
+          timeline: [...document.querySelectorAll('[data-chart="timeline"] .point')].map(c => c.dataset.id),
+          listed: document.querySelectorAll('.timeline-list li').length,
+          measures: Object.fromEntries([...document.querySelectorAll('[data-measure]')].map(m => [m.dataset.measure, {
+            latest: text(m.querySelector('.latest')),
+            points: [...m.querySelectorAll('.point')].map(c => [Number(c.dataset.year), Number(c.dataset.value)]) }])),
+        };
+    })()""")
+    report.equal(seen["title"], council["name"], f"{name}: the council's name")
+    latest = council["latest_inspection"]
+    if latest:
+        report.equal(seen["overall"], GRADE_LABELS[latest["overall"]], f"{name}: latest overall grade")
+        full = next(inspection for inspection in inspections["data"] if inspection["id"] == latest["id"])
+        for judgement, grade in full["judgements"].items():
+            report.equal(seen["judgements"].get(judgement), GRADE_LABELS[grade] if grade else "not judged", f"{name}: {judgement}")
+    dated = [inspection["id"] for inspection in inspections["data"] if inspection["published"]]
+    report.equal(sorted(seen["timeline"]), sorted(dated), f"{name}: one timeline point per inspection")
+    report.equal(seen["listed"], inspections["total"], f"{name}: every inspection listed")
+    rows = workforce["data"]
+    if rows:
+        for key_, unit in MEASURES:
+            expected = [[row["year"], row[key_]] for row in rows if row[key_] is not None]
+            measure = seen["measures"].get(key_, {"points": [], "latest": None})
+            report.equal(measure["points"], expected, f"{name}: {key_} points")
+            report.equal(measure["latest"], measure_text(expected[-1][1], unit) if expected else None, f"{name}: latest {key_}")
+    else:
+        report.equal(seen["measures"], {}, f"{name}: no workforce charts without figures")
+    check_accessibility(page, report, name)
+    page.close()
+
+
+def check_narrow_and_keyboard(browser, report, server, out):
+    print("360 px wide and keyboard", flush=True)
+    for path, key, name in [("/#/", "england", "england-360"), ("/#/councils/sandwell", "council:sandwell", "sandwell-360")]:
+        page, _ = load_view(browser, report, server.base + path, key, name, out, width=360, height=740, mobile=True)
+        page.close()
+    page = Page(browser)
+    page.navigate(server.base + "/#/")
+    report.check(page.wait_for("document.documentElement.dataset.view === 'england'"), "keyboard: England rendered")
+
+    def key(name, code, text=None):
+        for kind in ("keyDown", "keyUp"):
+            params = {"type": kind, "key": name, "code": code, "windowsVirtualKeyCode": {"Slash": 191, "ArrowDown": 40, "Enter": 13, "Escape": 27}.get(code, 0)}
+            if text and kind == "keyDown":
+                params["text"] = text
+            page.send("Input.dispatchKeyEvent", params)
+
+    key("/", "Slash", "/")
+    report.check(page.evaluate("document.activeElement.id === 'search'"), "keyboard: / focuses the search box")
+    page.send("Input.insertText", {"text": "sandw"})
+    report.check(page.wait_for("document.querySelectorAll('#search-results [role=option]').length > 0"), "keyboard: typing lists councils")
+    report.equal(page.evaluate("document.getElementById('search').getAttribute('aria-expanded')"), "true", "keyboard: the combobox says it is open")
+    report.equal(page.evaluate("document.getElementById(document.getElementById('search').getAttribute('aria-activedescendant')).textContent"),
+                 "Sandwell West Midlands", "keyboard: the first match is active")
+    key("Enter", "Enter")
+    report.check(page.wait_for("document.documentElement.dataset.view === 'council:sandwell'"), "keyboard: Enter opens the council")
+    report.equal(page.evaluate("location.hash"), "#/councils/sandwell", "keyboard: the view has a deep link")
+    report.equal(page.evaluate("document.activeElement.tagName"), "H1", "keyboard: focus moves to the new view's heading")
+    page.evaluate("history.back()")
+    report.check(page.wait_for("document.documentElement.dataset.view === 'england'"), "keyboard: Back returns to England")
+    problems = page.problems()
+    report.check(not problems, "keyboard: no console error and no failed request", problems)
+    page.close()
+
+
+def check_docs(browser, report, server, out):
+    print("API reference", flush=True)
+    document = get_json(server.base + "/openapi.json")
+    with open(os.path.join(REPOSITORY, "openapi.yaml"), encoding="utf-8") as source:
+        report.check(document == yaml.safe_load(source), "docs: /openapi.json is openapi.yaml as PyYAML reads it")
+    operations = [(method, path) for path, item in document["paths"].items() for method in item
+                  if method in ("get", "put", "post", "patch", "delete", "options", "head")]
+    page = Page(browser, scripts=False)
+    page.navigate(server.base + "/docs")
+    report.check(page.wait_for("document.readyState === 'complete'"), "docs: the page loads")
+    browser.pump(0.3)
+    seen = page.evaluate("""(() => ({
+        operations: [...document.querySelectorAll('article.op h3')].map(h => h.textContent.trim()),
+        curl: document.querySelectorAll('pre.curl').length,
+        schemas: document.querySelectorAll('article.schema').length,
+    }))()""")
+    report.equal(sorted(seen["operations"]), sorted(f"{method.upper()} {path}" for method, path in operations), "docs: one section per operation")
+    report.equal(seen["curl"], len(operations), "docs: a curl line per operation")
+    report.equal(seen["schemas"], len(document["components"]["schemas"]), "docs: a section per schema")
+    report.equal(page.requested(), [server.base + "/docs"], "docs: the page loads nothing else")
+    problems = page.problems()
+    report.check(not problems, "docs: no console error and no failed request", problems)
+    page.screenshot(os.path.join(out, "docs.png"), full_page=False)
+    page.close()
+
+
+# MARK: Cross-origin
+
+def engine_413_lacks_cors(server, origin):
+    """Whether the engine's own 413 (before any handler) still leaves out the CORS headers."""
+    body = b"x" * 8192
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(f"PUT /v1/councils/sandwell/workforce/2018 HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: {origin}\r\n"
+                           f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    head = answer.split(b"\r\n\r\n")[0].decode("latin-1").lower()
+    return head.startswith("http/1.1 413") and "access-control-allow-origin" not in head
+
+
+def check_cross_origin(browser, report, binary, workdir, out):
+    print("Cross-origin page", flush=True)
+    static, static_port = serve_directory(HERE)
+    listed_origin = f"http://127.0.0.1:{static_port}"
+    wildcard_origin = f"http://localhost:{static_port}"
+    key = "browser-" + os.urandom(8).hex()
+    max_body = 2048
+    api = Server(binary, workdir, "cors", env={"CAREWATCH_API_KEYS": key},
+                 args=("--cors-origins", f"*,{listed_origin}", "--max-body-bytes", str(max_body)))
+    try:
+        page = Page(browser)
+        page.navigate(listed_origin + "/cross-origin.html")
+        report.check(page.wait_for("typeof runListedChecks === 'function'"), "cors: the page on a listed origin loads")
+        results = page.evaluate(f"runListedChecks({json.dumps(api.base)}, {json.dumps(key)}, {max_body}).then(log)", await_promise=True)
+        report.facts["cross_origin_listed"] = results
+        report.check(results["read"]["status"] == 200 and results["read"]["etag"], "cors: read with the ETag visible", results["read"])
+        report.check(results["read"]["requestId"], "cors: X-Request-Id visible", results["read"])
+        report.check(results["edit"]["status"] == 200 and results["edit"]["etag"] not in (None, results["read"]["etag"])
+                     and results["edit"]["name"] == "Sandwell (edited across origins)", "cors: authenticated edit with If-Match", results["edit"])
+        report.check(results["stale"]["status"] == 412 and results["stale"]["type"] == "application/problem+json"
+                     and "If-Match" in (results["stale"]["detail"] or ""), "cors: a stale tag is a readable 412", results["stale"])
+        report.check(results["unauthorised"]["status"] == 401 and results["unauthorised"]["wwwAuthenticate"], "cors: a readable 401 with WWW-Authenticate",
+                     results["unauthorised"])
+        total = get_json(api.base + "/v1/workforce?limit=1")["total"]
+        paging = results["paging"]
+        report.check(paging.get("rows") == total == paging.get("total") and paging.get("pages", 0) > 1,
+                     "cors: CSV paged through X-Next-Cursor gives every row", paging)
+        report.check(bool(paging.get("firstLink")) and results.get("linkFollowed", {}).get("status") == 200,
+                     "cors: the Link header is visible and followable", results.get("linkFollowed"))
+        report.check(results["whole"]["status"] == 200 and results["whole"]["rows"] == total == results["whole"]["total"]
+                     and "attachment" in (results["whole"]["disposition"] or ""), "cors: limit=all CSV whole, Content-Disposition visible", results["whole"])
+        report.check(results["notFound"]["status"] == 404 and results["notFound"]["type"] == "application/problem+json", "cors: a readable 404",
+                     results["notFound"])
+        too_large = results["tooLarge"]
+        if too_large.get("status") == 413 and too_large.get("type") == "application/problem+json":
+            report.check(True, "cors: a readable 413")
+        elif engine_413_lacks_cors(api, listed_origin):
+            # Engine-made errors do not yet pass through the middleware chain (issue 11).
+            # Once they do, this branch is never taken and the check above holds.
+            report.pending.append(f"cors: a readable 413 — the page sees {too_large}; the engine's own 413 carries no "
+                                  "CORS headers yet (engine errors through the middleware: issue 11)")
+            print(f"  PENDING readable 413: {too_large}", flush=True)
+        else:
+            report.check(False, "cors: a readable 413", too_large)
+        unexpected = [problem for problem in page.problems() if problem.startswith("exception")]
+        report.check(not unexpected, "cors: no script error on the listed page", unexpected)
+        page.screenshot(os.path.join(out, "cross-origin.png"), full_page=False)
+        page.close()
+
+        before = get_json(api.base + "/v1/councils/sandwell")
+        page = Page(browser)
+        page.navigate(wildcard_origin + "/cross-origin.html")
+        report.check(page.wait_for("typeof runWildcardChecks === 'function'"), "cors: the page on an origin admitted by * loads")
+        results = page.evaluate(f"runWildcardChecks({json.dumps(api.base)}, {json.dumps(key)}).then(log)", await_promise=True)
+        report.facts["cross_origin_wildcard"] = results
+        report.check(results["read"]["status"] == 200 and results["read"]["total"] == 153 and results["read"]["link"],
+                     "cors: * reads, Link visible", results["read"])
+        report.check(not results["write"]["ok"], "cors: * cannot write, even with a key (the preflight fails)", results["write"])
+        report.check(results["simpleWrite"]["status"] == 403 and listed_origin not in (results["simpleWrite"]["detail"] or "x"),
+                     "cors: a write that needs no preflight is refused with a readable 403", results["simpleWrite"])
+        after = get_json(api.base + "/v1/councils/sandwell")
+        report.equal(after, before, "cors: nothing was written from the * origin")
+        page.close()
+    finally:
+        api.stop()
+        static.shutdown()
+
+
+# MARK: Main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--binary", required=True, help="the carewatch executable")
+    parser.add_argument("--out", required=True, help="directory for screenshots and report.json")
+    parser.add_argument("--readme-screenshot", help="also save the England view (1280 px, top of the page) here")
+    arguments = parser.parse_args()
+    os.makedirs(arguments.out, exist_ok=True)
+    binary = os.path.abspath(arguments.binary)
+    workdir = tempfile.mkdtemp(prefix="carewatch-browser-")
+    report = Report()
+    browser = None
+    server = None
+    try:
+        browser = Browser(workdir)
+        print(f"{browser.version}, carewatch {binary}", flush=True)
+        server = Server(binary, workdir, "dashboard")
+        check_england(browser, report, server, arguments.out)
+        check_council(browser, report, server, arguments.out, "sandwell", "sandwell")
+        check_council(browser, report, server, arguments.out, "E08000016", "barnsley-by-former-code")
+        check_council(browser, report, server, arguments.out, "kingston-upon-thames", "kingston-no-workforce")
+        check_first_render(browser, report, server)
+        check_narrow_and_keyboard(browser, report, server, arguments.out)
+        check_docs(browser, report, server, arguments.out)
+        if arguments.readme_screenshot:
+            page = Page(browser, 1280, 1000)
+            page.navigate(server.base + "/#/")
+            page.wait_for("document.documentElement.dataset.view === 'england'")
+            page.screenshot(arguments.readme_screenshot, full_page=False)
+            page.close()
+        check_cross_origin(browser, report, binary, workdir, arguments.out)
+    except Exception as error:  # noqa: BLE001 - any crash is a failed check, reported
+        report.failures.append(f"the check itself failed: {type(error).__name__}: {error}")
+        print(f"  FAIL {report.failures[-1]}", flush=True)
+    finally:
+        if browser:
+            browser.close()
+        if server:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    with open(os.path.join(arguments.out, "report.json"), "w") as file:
+        json.dump({"passed": report.passed, "failures": report.failures, "pending": report.pending, "facts": report.facts}, file, indent=2)
+    print(f"\nfirst render (ms, navigation start to the view's first frame): {json.dumps(report.facts.get('first_render_ms', {}))}")
+    print(f"each view's first load (ms): {json.dumps(report.facts.get('timing_ms', {}))}")
+    print(f"API requests per view: {json.dumps(report.facts.get('api_requests', {}))}")
+    for item in report.pending:
+        print(f"PENDING {item}")
+    print(f"{report.passed} checks passed, {len(report.failures)} failed; screenshots and report.json in {arguments.out}")
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
