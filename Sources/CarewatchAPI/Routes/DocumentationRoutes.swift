@@ -1,11 +1,18 @@
 import CarewatchCore
+import Dispatch
 import HTTPEngine
 
 /// The API described for people and tools, from the openapi.yaml the binary carries:
 /// `/openapi.json` (the same document as JSON, for tools that read no YAML) and `/docs` (one
-/// self-contained HTML page). Both are rendered once, on first use.
+/// self-contained HTML page). Both are rendered once per process, off the event loops as the
+/// server starts, so that neither the first reader nor the connections sharing its event loop
+/// wait for the rendering.
 struct DocumentationRoutes {
     func register(in router: inout Router) {
+        DispatchQueue.global(qos: .utility).async {
+            _ = DocumentationRoutes.openAPIJSON
+            _ = DocumentationRoutes.docsPage
+        }
         router.add(.get, "/openapi.json") { request, responder in
             responder.respond(StaticPage.response(DocumentationRoutes.openAPIJSON, request: request))
         }
