@@ -117,9 +117,8 @@ enum ConfigurationValues {
         !key.isEmpty && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ",") }
     }
 
-    /// Origins as browsers send them: `scheme://host[:port]`, no path; or `*`.
-    /// Origins as the CORS policy compares them (normalised: `HTTPS://Dash.Example:443` is
-    /// `https://dash.example`), and `*`.
+    /// Origins as browsers send them (`scheme://host[:port]`, no path), normalised as the CORS
+    /// policy compares them (`HTTPS://Dash.Example:443` is `https://dash.example`); or `*`.
     static func origins(_ text: String) throws(Invalid) -> [String] {
         var origins: [String] = []
         for origin in list(text) {

@@ -14,12 +14,12 @@ enum CurlCommand {
             case "path":
                 let value = example(of: parameter, in: document).map(text) ?? name.uppercased()
                 path = path.split(separator: "{\(name)}", omittingEmptySubsequences: false)
-                    .joined(separator: encoded(value, keeping: ""))
+                    .joined(separator: PercentEncoding.encode(value))
             case "query":
                 let required = parameter["required"]?.boolValue == true
                 let explicit = parameter["example"] ?? parameter["examples"]?.objectValue?.entries.first?.value["value"]
                 guard required || explicit != nil, let value = example(of: parameter, in: document).map(text) else { continue }
-                query.append(encoded(name, keeping: "") + "=" + encoded(value, keeping: ",:/"))
+                query.append(PercentEncoding.encode(name) + "=" + PercentEncoding.encode(value, keeping: ",:/"))
             default:
                 continue
             }
@@ -65,21 +65,6 @@ enum CurlCommand {
         case .null: return ""
         default: return String(decoding: value.serialized(), as: UTF8.self)
         }
-    }
-
-    /// Percent-encodes all but the unreserved characters and those in `keeping`.
-    static func encoded(_ text: String, keeping: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            if (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || "-._~".utf8.contains(byte) || keeping.utf8.contains(byte) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
-            }
-        }
-        return out
     }
 
     /// Single-quoted for a POSIX shell.

@@ -51,26 +51,8 @@ enum Listing {
         if representation.format == .csv { pairs.append(("format", "csv")) }
         if representation.pretty { pairs.append(("pretty", "true")) }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        return request.path + "?" + pairs.map { percentEncoded($0.0) + "=" + percentEncoded($0.1) }.joined(separator: "&")
-    }
-
-    /// RFC 3986 percent-encoding of everything but the unreserved characters.
-    static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        let hex = Array("0123456789ABCDEF")
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out.append("%")
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 15)])
-            }
-        }
-        return out
+        let path = request.path.split(separator: "/", omittingEmptySubsequences: false).map { PercentEncoding.encode(String($0)) }
+        return path.joined(separator: "/") + "?" + pairs.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
     }
 }
 
@@ -96,7 +78,7 @@ enum WholeCSV {
         _ request: HTTPRequest, _ page: Page<T>, key: String, generation: UInt64,
         csv: @escaping @Sendable ([T]) -> [UInt8]
     ) -> HTTPResponse {
-        let etag = "\"all-" + String(fnv1a(key), radix: 16) + "-" + String(generation, radix: 16) + "\""
+        let etag = ETag.strong(for: Array("\(key)#all#\(generation)".utf8))
         var headers = HTTPHeaders()
         headers.set("ETag", etag)
         headers.set("Cache-Control", CacheableResponse.cacheControl)
@@ -132,12 +114,6 @@ enum WholeCSV {
             String(part.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
         }
         return (["carewatch"] + parts).joined(separator: "-") + ".csv"
-    }
-
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
     }
 }
 
