@@ -274,7 +274,7 @@ struct DocsPage {
         for (name, schema) in document.components("schemas") {
             html += "<article class=\"schema\" id=\"schema-\(attribute(name))\" aria-labelledby=\"schema-\(attribute(name))-title\">\n"
             html += "<h3 id=\"schema-\(attribute(name))-title\">\(e(name))</h3>\n"
-            html += "<p class=\"type\">\(typeText(schema, expandReference: false))</p>\n"
+            html += "<p class=\"type\">\(typeText(schema))</p>\n"
             html += schemaDetails(schema)
             html += "</article>\n"
         }
@@ -345,9 +345,7 @@ struct DocsPage {
     }
 
     /// A schema in a few words: `string (date)`, `integer`, `array of Council`, `number or null`.
-    private func typeText(_ schema: JSONValue) -> String { typeText(schema, expandReference: true) }
-
-    private func typeText(_ schema: JSONValue, expandReference: Bool) -> String {
+    private func typeText(_ schema: JSONValue) -> String {
         if let reference = OpenAPIDocument.componentReference(schema) {
             return "<a href=\"#\(anchor(reference))\">\(e(reference.name))</a>"
         }
