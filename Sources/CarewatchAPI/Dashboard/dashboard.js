@@ -591,7 +591,8 @@
     if (path === "/" || path === "/england") return show("england", englandView);
     const match = path.match(/^\/councils\/([^/]+)\/?$/);
     if (match) {
-      const key = decodeURIComponent(match[1]);
+      let key = match[1];
+      try { key = decodeURIComponent(key); } catch (_) { /* not percent-encoded text: use it as it is */ }
       return show(`council:${key}`, () => councilView(key));
     }
     return show("missing", async () => missingView(`There is no view at “${path}”.`));
