@@ -513,6 +513,19 @@ def check_narrow_and_keyboard(browser, report, server, out):
     page.close()
 
 
+def check_unknown_council(browser, report, server):
+    print("A link to no council", flush=True)
+    page = Page(browser)
+    page.navigate(server.base + "/#/councils/nowhere")
+    report.check(page.wait_for("document.documentElement.dataset.view === 'council:nowhere'"), "unknown council: the view renders")
+    report.check("No council is named" in (page.evaluate("document.querySelector('[role=alert]')?.textContent") or ""),
+                 "unknown council: says so, as an alert")
+    unexpected = [problem for problem in page.problems()
+                  if not (problem.startswith("request answered 404") or (problem.startswith("log (network)") and " 404 " in problem))]
+    report.check(not unexpected, "unknown council: nothing fails but the API's 404s", unexpected)
+    page.close()
+
+
 def check_docs(browser, report, server, out):
     print("API reference", flush=True)
     document = get_json(server.base + "/openapi.json")
@@ -649,6 +662,7 @@ def main():
         check_council(browser, report, server, arguments.out, "kingston-upon-thames", "kingston-no-workforce")
         check_first_render(browser, report, server)
         check_narrow_and_keyboard(browser, report, server, arguments.out)
+        check_unknown_council(browser, report, server)
         check_docs(browser, report, server, arguments.out)
         if arguments.readme_screenshot:
             page = Page(browser, 1280, 1000)
