@@ -113,7 +113,7 @@ final class CorePersistenceTests: XCTestCase {
         let secondLine = bytes.firstIndex(of: 0x0A)! + 1
         let target = secondLine + 40
         bytes[target] ^= 0x01
-        FileManager.default.createFile(atPath: segment, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: segment, contents: Data(bytes)))
 
         let report = Store.verify(path: image)
         XCTAssertFalse(report.ok)
@@ -153,7 +153,7 @@ final class CorePersistenceTests: XCTestCase {
         func damage(_ path: String) {
             var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
             bytes[bytes.count - 10] ^= 0x20
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         }
         // Newest snapshot damaged: fall back to the older one plus the journal.
         let image = crashImage(of: directory)
@@ -304,7 +304,7 @@ final class CorePersistenceTests: XCTestCase {
         let first = journalSegments(damaged)[0]
         var bytes = [UInt8](FileManager.default.contents(atPath: first)!)
         bytes.removeLast(5)
-        FileManager.default.createFile(atPath: first, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: first, contents: Data(bytes)))
         XCTAssertThrowsError(try Store.open(path: damaged, options: quietOptions())) { error in
             guard case StoreError.corruptJournal(let file, _, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(file, first)

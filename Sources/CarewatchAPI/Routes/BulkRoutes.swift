@@ -26,7 +26,7 @@ struct BulkRoutes {
     }
 
     @Sendable func exportDocument(_ request: HTTPRequest, _ responder: Responder) {
-        do {
+        do throws(APIError) {
             _ = try QueryReader(request, allowed: [])
             let state = try context.store.state
             let etag = "\"export-\(state.generation)\""
@@ -40,10 +40,8 @@ struct BulkRoutes {
             headers.set("Content-Type", "application/json")
             headers.set("Content-Disposition", "attachment; filename=\"carewatch-export-\(state.generation).json\"")
             responder.respond(HTTPResponse(status: .ok, headers: headers, body: .stream(ChunkSource(Exporter.stream(state)))))
-        } catch let error as APIError {
-            responder.respond(error.response)
         } catch {
-            responder.respond(APIError(storeError: error).response)
+            responder.respond(error.response)
         }
     }
 }
