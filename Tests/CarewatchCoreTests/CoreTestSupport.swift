@@ -19,7 +19,7 @@ func quietOptions(seed: Bool = false) -> StoreOptions {
 
 func sampleCouncil(_ code: String = "E08000028", la: Int = 333, slug: String? = nil, name: String = "Sandwell",
                    region: Region = .westMidlands, kind: CouncilKind = .metropolitanDistrict, former: [String] = []) -> Council {
-    Council(code: code, laCode: la, slug: slug ?? Council.slug(from: name), name: name, region: region, kind: kind, formerCodes: former)
+    Council(code: code, laCode: la, slug: slug ?? Slug.derive(from: name), name: name, region: region, kind: kind, formerCodes: former)
 }
 
 func sampleInspection(_ id: String = "", council: String = "E08000028", framework: Framework = .ilacs, published: String? = "2018-04-17",

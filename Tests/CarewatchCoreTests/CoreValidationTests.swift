@@ -33,7 +33,6 @@ final class CoreValidationTests: XCTestCase {
         XCTAssertEqual(council.region, .westMidlands)
         let withoutSlug = try Council(json: json(#"{"code":"E06000010","la_code":810,"name":"Kingston upon Hull, City of","region":"Yorkshire and The Humber","kind":"unitary"}"#))
         XCTAssertEqual(withoutSlug.slug, "kingston-upon-hull-city-of")
-        XCTAssertEqual(Council.slug(from: "Brighton & Hove"), "brighton-and-hove")
     }
 
     func testCouncilRules() {

@@ -27,32 +27,14 @@ extension Council {
             reader.fail("latest_inspection", "must be an object or null, not \(latest.typeName)")
         }
         guard let code, let laCode, let name, let region, let kind else { throw ValidationError(reader.errors) }
-        self.init(code: code, laCode: laCode, slug: slug ?? Council.slug(from: name), name: name, region: region,
+        self.init(code: code, laCode: laCode, slug: slug ?? Slug.derive(from: name), name: name, region: region,
                   kind: kind, formerCodes: formerCodes, updatedAt: updatedAt, version: version)
-        let errors = reader.errors + (storage ? [] : validate())
-        if !errors.isEmpty { throw ValidationError(errors) }
-    }
-
-    /// The URL-safe name used when a client does not give one: lowercase ASCII letters and
-    /// digits, `&` read as "and", everything else collapsed into single hyphens.
-    public static func slug(from name: String) -> String {
-        var result = ""
-        var pendingHyphen = false
-        for scalar in name.replacingAmpersands().unicodeScalars {
-            let value = scalar.value
-            if (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
-                if pendingHyphen && !result.isEmpty { result.append("-") }
-                pendingHyphen = false
-                result.unicodeScalars.append(scalar)
-            } else if (0x41...0x5A).contains(value) {
-                if pendingHyphen && !result.isEmpty { result.append("-") }
-                pendingHyphen = false
-                result.unicodeScalars.append(Unicode.Scalar(value + 32)!)
-            } else if scalar != "'" && scalar != "’" {
-                pendingHyphen = true
-            }
+        var errors = reader.errors + (storage ? [] : validate())
+        if !storage, slug == nil, self.slug.isEmpty {
+            errors.removeAll { $0.field == "slug" }
+            errors.append(FieldError(field: "slug", message: "must be given: the name has no letter or digit to derive one from"))
         }
-        return result
+        if !errors.isEmpty { throw ValidationError(errors) }
     }
 
     /// Every broken rule of the record on its own (uniqueness across councils is checked by
@@ -67,7 +49,7 @@ extension Council {
         if !(100...999).contains(laCode) {
             errors.append(FieldError(field: "la_code", message: "must be a 3-digit DfE code from 100 to 999"))
         }
-        if !Council.isSlug(slug) {
+        if !Slug.isValid(slug) {
             errors.append(FieldError(field: "slug", message: "must be 1 to 100 lowercase letters a-z, digits and single hyphens, starting and ending with a letter or digit"))
         }
         if name.allSatisfy(\.isWhitespace) {
@@ -90,19 +72,6 @@ extension Council {
         let utf8 = text.utf8
         guard utf8.count == 9, utf8.first == UInt8(ascii: "E") else { return false }
         return utf8.dropFirst().allSatisfy { $0 &- 48 < 10 }
-    }
-
-    public static func isSlug(_ text: String) -> Bool {
-        let utf8 = Array(text.utf8)
-        guard (1...100).contains(utf8.count), utf8.first != UInt8(ascii: "-"), utf8.last != UInt8(ascii: "-") else { return false }
-        var previousHyphen = false
-        for byte in utf8 {
-            let isHyphen = byte == UInt8(ascii: "-")
-            guard isHyphen || (byte >= 0x61 && byte <= 0x7A) || (byte &- 48 < 10) else { return false }
-            if isHyphen && previousHyphen { return false }
-            previousHyphen = isHyphen
-        }
-        return true
     }
 
     /// The contract shape, with the derived `latest_inspection` and `updated_at`.
@@ -157,12 +126,5 @@ extension CouncilKind {
         case .londonBorough, .cityOfLondon: return ["E09"]
         case .unitary, .islesOfScilly: return ["E06"]
         }
-    }
-}
-
-extension String {
-    fileprivate func replacingAmpersands() -> String {
-        guard contains("&") else { return self }
-        return split(separator: "&", omittingEmptySubsequences: false).joined(separator: " and ")
     }
 }
