@@ -46,5 +46,7 @@ let package = Package(
         .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore", "TestFixtures"]),
         .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore", "HTTPTestClient", "TestFixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["carewatch", "HTTPTestClient"]),
+        // Rules about the sources themselves (layering, one encoder per job, no dead code).
+        .testTarget(name: "RepositoryTests", dependencies: ["TestFixtures"]),
     ]
 )

@@ -10,8 +10,6 @@ struct BearerAuthenticator: Sendable {
         self.keys = keys.filter { !$0.isEmpty }.map { Array($0.utf8) }
     }
 
-    var hasKeys: Bool { !keys.isEmpty }
-
     func authorize(_ request: HTTPRequest) throws(APIError) {
         guard let header = request.headers["Authorization"] else {
             throw APIError(.unauthorized, "writes need an API key: send Authorization: Bearer <key>",

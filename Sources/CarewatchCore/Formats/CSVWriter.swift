@@ -32,14 +32,6 @@ public struct CSVWriter: Sendable {
         writeRow(fields.map { Optional($0) })
     }
 
-    /// Hands over the bytes written so far and starts an empty buffer, for streaming in chunks.
-    public mutating func takeBytes() -> [UInt8] {
-        let taken = bytes
-        bytes = []
-        bytes.reserveCapacity(taken.count)
-        return taken
-    }
-
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     private mutating func append(field: String) {

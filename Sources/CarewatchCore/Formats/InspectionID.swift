@@ -77,6 +77,4 @@ struct InspectionIDAllocator {
     mutating func reserve(_ id: String, for inspection: Inspection) {
         taken[id] = Self.key(inspection)
     }
-
-    func isTaken(_ id: String) -> Bool { taken[id] != nil }
 }

@@ -33,7 +33,4 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "store is not accepting writes: \(why)"
         }
     }
-
-    /// Whether it is an I/O failure (the API answers 503/500 rather than 4xx).
-    public var isIOFailure: Bool { if case .io = self { return true } else { return false } }
 }

@@ -76,9 +76,6 @@ public struct StoreState: Sendable {
     }
 
     public var workforceCount: Int { workforceRowCount }
-
-    /// Years that have at least one row, ascending.
-    public var workforceYears: [Int] { workforceByYear.keys.sorted() }
 }
 
 extension Inspection {
@@ -100,7 +97,4 @@ extension Inspection {
             return a.id < b.id
         }
     }
-
-    /// Whether it can be a council's latest grade, and which of two is more recent.
-    static func moreRecentGraded(_ a: Inspection, than b: Inspection) -> Bool { newestFirst(a, b) }
 }
