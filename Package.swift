@@ -10,17 +10,24 @@ let package = Package(
         .executable(name: "carewatch", targets: ["carewatch"]),
         .library(name: "HTTPEngine", targets: ["HTTPEngine"]),
     ],
+    // The module graph, strict (each target names every module it imports):
+    //   HTTPEngine ← CarewatchAPI ← carewatch
+    //   HexEncoding ← CarewatchCore ← CarewatchAPI
+    // HTTPEngine and CarewatchCore know nothing of each other; CarewatchAPI joins them.
     targets: [
+        // Lowercase hex digits, shared by the engine and the core (a leaf: depends on nothing).
+        .target(name: "HexEncoding"),
+
         // A general HTTP/1.1 server on raw sockets and Dispatch. Knows nothing about councils.
         .target(name: "HTTPEngine"),
 
         // Domain model, validation, statistics, formats and the durable in-memory store.
         // Its default data is embedded from data/ at the package root (see data/PROVENANCE.md).
-        .target(name: "CarewatchCore", plugins: ["EmbedFiles"]),
+        .target(name: "CarewatchCore", dependencies: ["HexEncoding"], plugins: ["EmbedFiles"]),
 
         // The REST API v1: routes, handlers, auth, metrics and configuration.
         // Its dashboard (Dashboard/: HTML, CSS, JavaScript) is embedded, not compiled.
-        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore"], exclude: ["Dashboard"], plugins: ["EmbedFiles"]),
+        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore", "HexEncoding"], exclude: ["Dashboard"], plugins: ["EmbedFiles"]),
 
         // The command line: serve, import, export, check, healthcheck.
         .executableTarget(name: "carewatch", dependencies: ["CarewatchAPI"]),
@@ -43,7 +50,7 @@ let package = Package(
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
 
         .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine"]),
-        .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore", "TestFixtures"]),
+        .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore", "HexEncoding", "TestFixtures"]),
         .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore", "HTTPTestClient", "TestFixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["carewatch", "HTTPTestClient"]),
         // Rules about the sources themselves (layering, one encoder per job, no dead code).

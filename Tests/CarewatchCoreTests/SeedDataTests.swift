@@ -1,4 +1,5 @@
 import Foundation
+import HexEncoding
 import TestFixtures
 import XCTest
 @testable import CarewatchCore
@@ -40,7 +41,7 @@ final class SeedDataTests: XCTestCase {
         XCTAssertFalse(taken.contains(fresh))
         XCTAssertTrue(fresh.hasPrefix("insp-") && fresh.utf8.count == 13)
         // FNV-1a 32 of "a" is 0xe40c292c (reference value).
-        XCTAssertEqual(InspectionID.hex8(InspectionID.fnv1a32("a".utf8)), "e40c292c")
+        XCTAssertEqual(Hex.string(InspectionID.fnv1a32("a".utf8), minimumDigits: 8), "e40c292c")
     }
 
     func testEmptyFiguresAndVisitsStayEmpty() {

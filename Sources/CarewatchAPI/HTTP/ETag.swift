@@ -1,3 +1,4 @@
+import HexEncoding
 import HTTPEngine
 
 /// Strong entity tags. A single resource's tag is its version (plus the representation
@@ -6,7 +7,7 @@ import HTTPEngine
 /// version of their own, are tagged by a hash of their bytes.
 enum ETag {
     static func version(_ stamp: EncodedCache.Stamp, variant: String? = nil) -> String {
-        let base = "v" + String(stamp.major, radix: 16) + "." + String(stamp.minor, radix: 16)
+        let base = "v" + Hex.string(stamp.major) + "." + Hex.string(stamp.minor)
         return "\"" + base + (variant.map { "+" + $0 } ?? "") + "\""
     }
 
@@ -19,12 +20,7 @@ enum ETag {
             first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
         }
-        return "\"" + hex(first) + hex(second) + "\""
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        return "\"" + Hex.string(first, minimumDigits: 16) + Hex.string(second, minimumDigits: 16) + "\""
     }
 
     /// `If-None-Match`: weak comparison (RFC 9110 §13.1.2), `*` matches any current representation.

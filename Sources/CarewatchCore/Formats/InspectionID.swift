@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// Deterministic inspection ids, so that the seed and a later import of the same published
 /// row name the same record (imports stay idempotent), without a central counter.
 public enum InspectionID {
@@ -8,7 +10,7 @@ public enum InspectionID {
         var key = "\(council)|\(framework.rawValue)|\(type ?? "")|\(started?.description ?? "")|\(published?.description ?? "")"
         // Hash collisions between different records are resolved by rehashing with a counter.
         if attempt > 0 { key += "|\(attempt)" }
-        return "insp-" + hex8(fnv1a32(key.utf8))
+        return "insp-" + Hex.string(fnv1a32(key.utf8), minimumDigits: 8)
     }
 
     public static func derive(for inspection: Inspection, attempt: Int = 0) -> String {
@@ -22,7 +24,7 @@ public enum InspectionID {
     public static func generate(existing: (String) -> Bool) -> String {
         var generator = SystemRandomNumberGenerator()
         while true {
-            let id = "insp-" + hex8(UInt32.random(in: .min ... .max, using: &generator))
+            let id = "insp-" + Hex.string(UInt32.random(in: .min ... .max, using: &generator), minimumDigits: 8)
             if !existing(id) { return id }
         }
     }
@@ -34,13 +36,6 @@ public enum InspectionID {
             hash = hash &* 0x0100_0193
         }
         return hash
-    }
-
-    static func hex8(_ value: UInt32) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 8)
-        for index in 0..<8 { out[index] = digits[Int((value >> UInt32(28 - index * 4)) & 0xF)] }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// Writes JSON straight into a byte buffer. Callers emit structure with `beginObject`/`key`/
 /// `endObject` etc.; commas and (optionally) indentation are handled here so handlers cannot
 /// produce malformed output. Doubles are written in their shortest round-trip form and
@@ -148,8 +150,6 @@ public struct JSONWriter: Sendable {
         for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     private mutating func appendEscaped(_ string: String) {
         var string = string
         bytes.append(UInt8(ascii: "\""))
@@ -170,7 +170,8 @@ public struct JSONWriter: Sendable {
                 case 0x08: bytes.append(UInt8(ascii: "b"))
                 case 0x0C: bytes.append(UInt8(ascii: "f"))
                 default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), 48, 48, JSONWriter.hexDigits[Int(byte >> 4)], JSONWriter.hexDigits[Int(byte & 0xF)]])
+                    bytes.append(UInt8(ascii: "u"))
+                    Hex.append(byte, minimumDigits: 4, to: &bytes)
                 }
             }
             if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }

@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// CRC-32 (IEEE 802.3, as in zlib and PNG). Enough to catch torn writes and bit rot in the
 /// journal and snapshots; this is integrity checking, not protection against tampering.
 enum CRC32 {
@@ -20,10 +22,6 @@ enum CRC32 {
         return Array(bytes).withUnsafeBytes { checksum($0) }
     }
 
-    static func hex(_ value: UInt32) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8](repeating: 0, count: 8)
-        for index in 0..<8 { bytes[index] = digits[Int((value >> (28 - 4 * UInt32(index))) & 0xF)] }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// The checksum as the files write it: 8 lowercase hex digits.
+    static func hex(_ value: UInt32) -> String { Hex.string(value, minimumDigits: 8) }
 }
