@@ -2,7 +2,8 @@ import Foundation
 import TestFixtures
 import XCTest
 
-/// Rules about the code itself that the compiler cannot check: no declaration left without a use.
+/// Rules about the code itself that the compiler cannot check: one encoder for one job, and no
+/// declaration left without a use.
 final class SourceRulesTests: XCTestCase {
     /// Every Swift file under `Sources/` (or one module's folder), path → text without comments.
     private func sources(_ folder: String = "") throws -> [String: String] {
@@ -50,6 +51,16 @@ final class SourceRulesTests: XCTestCase {
             out += line[..<cut] + "\n"
         }
         return out
+    }
+
+    func testOneHexEncoder() throws {
+        var found: [String] = []
+        for (path, text) in try sources() where !path.hasPrefix("Sources/HexEncoding/") {
+            for marker in ["0123456789abcdef", "0123456789ABCDEF", "radix: 16"] where text.contains(marker) {
+                found.append("\(path): \(marker)")
+            }
+        }
+        XCTAssertEqual(found, [], "hex digits are spelt by HexEncoding's Hex alone")
     }
 
     /// A function or property of the application's own modules that nothing names is dead

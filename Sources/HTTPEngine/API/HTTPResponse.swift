@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// How a response body travels: nothing, a known-length buffer, or chunks pulled on demand.
 public enum ResponseBody: Sendable {
     case empty
@@ -70,9 +72,8 @@ func appendJSONString(_ s: String, to out: inout [UInt8]) {
         case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
         case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
         case 0..<0x20, 0x7F:
-            out.append(contentsOf: "\\u00".utf8)
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+            out.append(contentsOf: "\\u".utf8)
+            Hex.append(b, minimumDigits: 4, to: &out)
         default: out.append(b)
         }
     }

@@ -1,5 +1,6 @@
-import Synchronization
 import Glibc
+import HexEncoding
+import Synchronization
 
 /// Gives every request an id for correlating logs: a sane client-supplied `X-Request-Id` is kept
 /// (so ids flow through proxies), anything else is replaced by a generated one.
@@ -42,7 +43,7 @@ final class RequestIDGenerator: Sendable {
         var g = SystemRandomNumberGenerator()
         let r = g.next() as UInt64
         var p = [UInt8]()
-        appendHex(r, digits: 16, to: &p)
+        Hex.append(r, minimumDigits: 16, to: &p)
         prefix = p
     }
 
@@ -50,14 +51,7 @@ final class RequestIDGenerator: Sendable {
         let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
         var out = prefix
         out.append(UInt8(ascii: "-"))
-        appendHex(n, digits: 8, to: &out)
+        Hex.append(n, minimumDigits: 8, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
-}
-
-func appendHex(_ v: UInt64, digits: Int, to out: inout [UInt8]) {
-    let hex = Array("0123456789abcdef".utf8)
-    var d = digits
-    while (v >> (UInt64(d) * 4)) != 0 && d < 16 { d += 1 }
-    for i in stride(from: d - 1, through: 0, by: -1) { out.append(hex[Int((v >> (UInt64(i) * 4)) & 15)]) }
 }

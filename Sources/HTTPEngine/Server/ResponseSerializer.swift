@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// Writes a response head as bytes. Framing and connection headers are always the engine's own,
 /// so a handler cannot produce a response whose length disagrees with its body.
 enum ResponseSerializer {
@@ -60,10 +62,8 @@ enum ResponseSerializer {
         }
     }
 
+    /// A chunk size: lowercase hex, no leading zeros.
     static func appendHex(_ value: Int, to out: inout [UInt8]) {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var shift = 60
-        while shift > 0 && (value >> shift) & 15 == 0 { shift -= 4 }
-        while shift >= 0 { out.append(digits[(value >> shift) & 15]); shift -= 4 }
+        Hex.append(UInt(value), to: &out)
     }
 }
