@@ -32,7 +32,7 @@ final class FormatsExportTests: XCTestCase {
         })
         let bytes = Exporter.document(councils: seed.councils, inspections: seed.inspections, workforce: seed.workforce,
                                       latest: { latest[$0] })
-        let back = try Importer.parse(bytes, contentType: "application/json", existing: ImportContext())
+        let back = try Importer.parse(bytes, as: .json, existing: ImportContext())
         XCTAssertEqual(back.format, .json)
         XCTAssertEqual(back.councils, seed.councils)
         XCTAssertEqual(back.inspections, seed.inspections)
@@ -53,12 +53,12 @@ final class FormatsExportTests: XCTestCase {
          "extra": []}
         """#
         let seed = self.seed
-        XCTAssertThrowsError(try Importer.parse(Array(document.utf8), contentType: nil, existing: ImportContext(councils: seed.councils))) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(document.utf8), existing: ImportContext(councils: seed.councils))) { error in
             let fields = Set(((error as? ImportError)?.issues ?? []).map(\.field))
             XCTAssertTrue(fields.isSuperset(of: ["extra", "councils[0].region", "inspections[0].council", "inspections[1].overall", "workforce[0].agency_rate"]), "\(fields)")
         }
         let good = #"{"inspections": [{"council": "hartlepool", "framework": "focused_visit", "started": "2024-01-08"}]}"#
-        let parsed = try? Importer.parse(Array(good.utf8), contentType: "application/json; charset=utf-8", existing: ImportContext(councils: seed.councils))
+        let parsed = try? Importer.parse(Array(good.utf8), as: .json, existing: ImportContext(councils: seed.councils))
         XCTAssertEqual(parsed?.inspections.first?.council, "E06000001")
         XCTAssertEqual(parsed?.inspections.first?.id.hasPrefix("insp-"), true)
     }
@@ -69,11 +69,11 @@ final class FormatsExportTests: XCTestCase {
         let workforceCSV = CSVExport.workforce(seed.workforce, lineEnding: .lf)
         // Same columns and number spelling as the seed file itself.
         XCTAssertEqual(String(decoding: workforceCSV, as: UTF8.self), EmbeddedSeedData.files["workforce.csv"])
-        XCTAssertEqual(try Importer.parse(Exporter.workforceCSV(seed.workforce), contentType: "text/csv", existing: context).workforce, seed.workforce)
-        let inspections = try Importer.parse(Exporter.inspectionsCSV(seed.inspections), contentType: "text/csv", existing: context)
+        XCTAssertEqual(try Importer.parse(Exporter.workforceCSV(seed.workforce), as: .csv, existing: context).workforce, seed.workforce)
+        let inspections = try Importer.parse(Exporter.inspectionsCSV(seed.inspections), as: .csv, existing: context)
         XCTAssertEqual(inspections.format, .inspectionsCSV)
         XCTAssertEqual(inspections.inspections, seed.inspections)
-        let councils = try Importer.parse(Exporter.councilsCSV(seed.councils, latest: { _ in seed.inspections[0] }), contentType: "text/csv",
+        let councils = try Importer.parse(Exporter.councilsCSV(seed.councils, latest: { _ in seed.inspections[0] }), as: .csv,
                                           existing: ImportContext())
         XCTAssertEqual(councils.councils, seed.councils)
     }

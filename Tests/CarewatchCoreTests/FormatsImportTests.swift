@@ -8,8 +8,8 @@ final class FormatsImportTests: XCTestCase {
     private var councilsOnly: ImportContext { ImportContext(councils: seed.councils) }
     private var seedContext: ImportContext { ImportContext(councils: seed.councils, inspections: seed.inspections) }
 
-    private func importFile(_ path: String, _ context: ImportContext, contentType: String? = "text/csv") throws -> ImportDocument {
-        try Importer.parse(try RepositoryData.bytes(path), contentType: contentType, existing: context)
+    private func importFile(_ path: String, _ context: ImportContext, as syntax: ImportSyntax? = .csv) throws -> ImportDocument {
+        try Importer.parse(try RepositoryData.bytes(path), as: syntax, existing: context)
     }
 
     private func sorted(_ rows: [WorkforceYear]) -> [WorkforceYear] {
@@ -39,7 +39,7 @@ final class FormatsImportTests: XCTestCase {
                     line("Local authority", "370", "E08000016", "Barnsley", "150.5", "c"),
                     line("Local authority", "999", "E10000099", "Gone Shire", "1", "1"),
                     line("Local authority", "314 / 318", "E09000021 / E09000027", "Kingston upon Thames / Richmond upon Thames", "1", "1")].joined(separator: "\n")
-        let document = try Importer.parse(Array(text.utf8), contentType: nil, existing: councilsOnly)
+        let document = try Importer.parse(Array(text.utf8), existing: councilsOnly)
         XCTAssertEqual(document.workforce.count, 1)
         let barnsley = try XCTUnwrap(document.workforce.first)
         XCTAssertEqual(barnsley.council, "E08000038")
@@ -118,7 +118,7 @@ final class FormatsImportTests: XCTestCase {
     }
 
     func testDfEOverTheSeedYieldsTheSameRows() throws {
-        let document = try importFile(RepositoryData.dfe, seedContext, contentType: nil)
+        let document = try importFile(RepositoryData.dfe, seedContext, as: nil)
         XCTAssertEqual(sorted(document.workforce), sorted(seed.workforce))
     }
 
@@ -129,8 +129,8 @@ final class FormatsImportTests: XCTestCase {
         let table2 = try RepositoryData.bytes(RepositoryData.ofsted("2024_ILACS_inspections_2018-2024_table2.csv"))
         let sheet = Array("ILACS inspections 2018 to 2024,,\nThis table shows...,,\n".utf8) + table1
             + Array("ILACS inspections of local authorities that existed before the restructure\n".utf8) + table2
-        let whole = try Importer.parse(sheet, contentType: "text/csv", existing: councilsOnly)
-        let alone = try Importer.parse(table1, contentType: "text/csv", existing: councilsOnly)
+        let whole = try Importer.parse(sheet, as: .csv, existing: councilsOnly)
+        let alone = try Importer.parse(table1, as: .csv, existing: councilsOnly)
         XCTAssertGreaterThan(alone.inspections.count, 200)
         XCTAssertEqual(whole.inspections, alone.inspections)
         XCTAssertEqual(whole.skipped.count, alone.skipped.count + 3)
@@ -144,13 +144,13 @@ final class FormatsImportTests: XCTestCase {
         Ofsted Local Authority Webpage,St Helens,North West,31/02/2024,Great,Good,Good,Good,
         Ofsted Local Authority Webpage,"Kingston upon Hull",North East,Not yet inspected,,,,,
         """
-        XCTAssertThrowsError(try Importer.parse(Array(text.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(text.utf8), as: .csv, existing: councilsOnly)) { error in
             let issues = (error as? ImportError)?.issues ?? []
             XCTAssertEqual(issues.map(\.row), [3, 3])
             XCTAssertEqual(Set(issues.map(\.field)), ["Inspection date", "Overall effectiveness"])
         }
         let good = text.split(separator: "\n").enumerated().filter { $0.offset != 2 }.map(\.element).joined(separator: "\n")
-        let document = try Importer.parse(Array(good.utf8), contentType: "text/csv", existing: councilsOnly)
+        let document = try Importer.parse(Array(good.utf8), as: .csv, existing: councilsOnly)
         XCTAssertEqual(document.inspections.count, 1)
         XCTAssertEqual(document.inspections.first?.council, "E06000047")
         XCTAssertEqual(document.inspections.first?.started, CalendarDate(year: 2024, month: 2, day: 1))
@@ -168,7 +168,7 @@ final class FormatsImportTests: XCTestCase {
         E06000001,twenty,abc,5,x
         E06000001,2020,1,1,x
         """
-        XCTAssertThrowsError(try Importer.parse(Array(text.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(text.utf8), as: .csv, existing: councilsOnly)) { error in
             let issues = (error as? ImportError)?.issues ?? []
             XCTAssertEqual(issues.map { "\($0.row ?? 0):\($0.field)" }, ["3:council", "4:year", "4:employed_fte", "5:year"])
         }
@@ -176,40 +176,43 @@ final class FormatsImportTests: XCTestCase {
 
     func testDomainRulesAreReportedWithTheirRow() {
         let councils = "code,la_code,name,region,kind\nE06000001,805,Hartlepool,North East,county\nE06000002,8060,Middlesbrough,North East,unitary\n"
-        XCTAssertThrowsError(try Importer.parse(Array(councils.utf8), contentType: "text/csv", existing: ImportContext())) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(councils.utf8), as: .csv, existing: ImportContext())) { error in
             let issues = (error as? ImportError)?.issues ?? []
             XCTAssertEqual(issues.map { "\($0.row ?? 0):\($0.field)" }, ["2:kind", "3:la_code"])
         }
         let inspections = "council,framework,started,published,leadership\nE06000001,ilacs,2020-05-04,2020-04-01,good\n"
-        XCTAssertThrowsError(try Importer.parse(Array(inspections.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(inspections.utf8), as: .csv, existing: councilsOnly)) { error in
             XCTAssertEqual((error as? ImportError)?.issues.map(\.field), ["published"])
         }
         let workforce = "council,year,employed_fte,agency_fte,agency_rate\nE06000001,2020,90,10,140\n"
-        XCTAssertThrowsError(try Importer.parse(Array(workforce.utf8), contentType: "text/csv", existing: councilsOnly)) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(workforce.utf8), as: .csv, existing: councilsOnly)) { error in
             XCTAssertEqual((error as? ImportError)?.issues.first?.field, "agency_rate")
             XCTAssertEqual((error as? ImportError)?.issues.first?.row, 2)
         }
     }
 
     func testProjectCSVsOfTheSeedRoundTrip() throws {
-        let councils = try Importer.parse(RepositoryData.bytes(RepositoryData.root + "/councils.csv"), contentType: nil, existing: ImportContext())
+        let councils = try Importer.parse(RepositoryData.bytes(RepositoryData.root + "/councils.csv"), existing: ImportContext())
         XCTAssertEqual(councils.format, .councilsCSV)
         XCTAssertEqual(councils.councils, seed.councils)
-        let inspections = try Importer.parse(RepositoryData.bytes(RepositoryData.root + "/inspections.csv"), contentType: nil, existing: councilsOnly)
+        let inspections = try Importer.parse(RepositoryData.bytes(RepositoryData.root + "/inspections.csv"), existing: councilsOnly)
         XCTAssertEqual(inspections.inspections, seed.inspections)
         let unknownColumn = "code,la_code,name,region,kind,colour\nE06000001,805,Hartlepool,North East,unitary,blue\n"
-        XCTAssertThrowsError(try Importer.parse(Array(unknownColumn.utf8), contentType: nil, existing: ImportContext())) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(unknownColumn.utf8), existing: ImportContext())) { error in
             XCTAssertEqual((error as? ImportError)?.issues.first?.field, "colour")
         }
     }
 
-    func testDetectionAndContentTypes() {
-        XCTAssertThrowsError(try Importer.parse(Array("a,b\n1,2\n".utf8), contentType: "text/csv", existing: ImportContext())) { error in
+    func testSyntaxDetectionAndBadCSV() {
+        XCTAssertEqual(ImportSyntax.detect(Array("\u{FEFF} \n{\"councils\":[]}".utf8)), .json)
+        XCTAssertEqual(ImportSyntax.detect(Array("[]".utf8)), .json)
+        XCTAssertEqual(ImportSyntax.detect(Array("code,la_code\n".utf8)), .csv)
+        XCTAssertEqual(ImportSyntax.detect([]), .csv)
+        XCTAssertThrowsError(try Importer.parse(Array("a,b\n1,2\n".utf8), as: .csv, existing: ImportContext())) { error in
             XCTAssertEqual((error as? ImportError)?.issues.first?.row, 1)
         }
-        XCTAssertThrowsError(try Importer.parse(Array("{}".utf8), contentType: "text/csv", existing: ImportContext()))
-        XCTAssertThrowsError(try Importer.parse(Array("x".utf8), contentType: "image/png", existing: ImportContext()))
-        XCTAssertThrowsError(try Importer.parse(Array("\"open".utf8), contentType: "text/csv; charset=utf-8", existing: ImportContext())) { error in
+        XCTAssertThrowsError(try Importer.parse(Array("{}".utf8), as: .csv, existing: ImportContext()))
+        XCTAssertThrowsError(try Importer.parse(Array("\"open".utf8), as: .csv, existing: ImportContext())) { error in
             XCTAssertEqual((error as? ImportError)?.issues.first?.row, 1)
         }
     }

@@ -19,7 +19,7 @@ final class FormatsStoreStateTests: XCTestCase {
         while let chunk = next() { bytes += chunk; chunks += 1 }
         XCTAssertGreaterThan(chunks, 10)
         XCTAssertEqual(bytes, Exporter.document(state))
-        let back = try Importer.parse(bytes, contentType: "application/json", existing: state)
+        let back = try Importer.parse(bytes, as: .json, existing: state)
         XCTAssertEqual(back.councils.count, 153)
         XCTAssertEqual(back.inspections.count, 778)
         XCTAssertEqual(back.workforce.count, 1325)
@@ -28,10 +28,10 @@ final class FormatsStoreStateTests: XCTestCase {
 
     func testOfficialFilesOverTheStateAreIdempotent() throws {
         let state = seededState()
-        let ofsted = try Importer.parse(RepositoryData.bytes(RepositoryData.ofsted("2025_In-year_inspections.csv")), contentType: "text/csv", existing: state)
+        let ofsted = try Importer.parse(RepositoryData.bytes(RepositoryData.ofsted("2025_In-year_inspections.csv")), as: .csv, existing: state)
         XCTAssertEqual(ofsted.inspections.count, 0)
         XCTAssertEqual(ofsted.skipped.count, 112)
-        let dfe = try Importer.parse(RepositoryData.bytes(RepositoryData.dfe), contentType: "text/csv", existing: state)
+        let dfe = try Importer.parse(RepositoryData.bytes(RepositoryData.dfe), as: .csv, existing: state)
         for row in dfe.workforce { XCTAssertEqual(state.workforce(council: row.council, year: row.year), row) }
     }
 

@@ -81,7 +81,7 @@ final class StatisticsRatingTests: XCTestCase {
     /// Ofsted's table, read through the importer: council code → overall grade (nil = not yet inspected).
     private func ofstedTable(_ file: String) throws -> [String: Grade?] {
         let seed = SeedData.defaultDocument()
-        let document = try Importer.parse(try RepositoryData.bytes(RepositoryData.ofsted(file)), contentType: "text/csv",
+        let document = try Importer.parse(try RepositoryData.bytes(RepositoryData.ofsted(file)), as: .csv,
                                           existing: ImportContext(councils: seed.councils))
         var table: [String: Grade?] = [:]
         for inspection in document.inspections { table[inspection.council] = inspection.overall }
@@ -95,7 +95,7 @@ final class StatisticsRatingTests: XCTestCase {
     /// The table's inspection dates, council code → start date.
     private func ofstedStarts(_ file: String) throws -> [String: CalendarDate] {
         let seed = SeedData.defaultDocument()
-        let document = try Importer.parse(try RepositoryData.bytes(RepositoryData.ofsted(file)), contentType: "text/csv",
+        let document = try Importer.parse(try RepositoryData.bytes(RepositoryData.ofsted(file)), as: .csv,
                                           existing: ImportContext(councils: seed.councils))
         return Dictionary(uniqueKeysWithValues: document.inspections.compactMap { i in i.started.map { (i.council, $0) } })
     }

@@ -2,8 +2,8 @@ import Foundation
 import TestFixtures
 import XCTest
 
-/// Rules about the code itself that the compiler cannot check: one encoder for one job, and no
-/// declaration left without a use.
+/// Rules about the code itself that the compiler cannot check: which layer owns which words,
+/// one encoder for one job, and no declaration left without a use.
 final class SourceRulesTests: XCTestCase {
     /// Every Swift file under `Sources/` (or one module's folder), path → text without comments.
     private func sources(_ folder: String = "") throws -> [String: String] {
@@ -51,6 +51,27 @@ final class SourceRulesTests: XCTestCase {
             out += line[..<cut] + "\n"
         }
         return out
+    }
+
+    /// The contents of the single-line string literals in `text`.
+    static func stringLiterals(_ text: String) -> [String] {
+        let pattern = try! NSRegularExpression(pattern: #""((?:[^"\\\n]|\\.)*)""#)
+        let range = NSRange(text.startIndex..., in: text)
+        return pattern.matches(in: text, range: range).compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } }
+    }
+
+    func testCoreSpeaksNeitherHTTPNorTheCommandLine() throws {
+        // HTTP media types and headers belong to the API layer; flags, variables and commands
+        // to the command line. The core names neither in anything it says.
+        let foreign = try NSRegularExpression(pattern: #"Content-Type|text/csv|application/|(^|[^-])--[a-z]|CAREWATCH_|carewatch (serve|import|export|restore|check|healthcheck)\b|HTTP|\b[45]\d\d\b"#)
+        var found: [String] = []
+        for (path, text) in try sources("CarewatchCore") {
+            for literal in Self.stringLiterals(text) {
+                let range = NSRange(literal.startIndex..., in: literal)
+                if foreign.firstMatch(in: literal, range: range) != nil { found.append("\(path): \"\(literal)\"") }
+            }
+        }
+        XCTAssertEqual(found, [], "CarewatchCore says what only the API or the command line should say")
     }
 
     func testOneHexEncoder() throws {

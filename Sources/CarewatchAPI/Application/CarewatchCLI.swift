@@ -2,7 +2,8 @@ import CarewatchCore
 import Foundation
 
 /// The `carewatch` command: parses arguments and environment, runs the command, and returns
-/// the exit status (0 success, 1 failure, 2 usage error), printing one clear line on failure.
+/// the exit status (0 success, 1 failure, 2 usage error). A failure is printed once, after the
+/// command's name: "carewatch export: data directory x does not exist".
 public enum CarewatchCLI {
     public static func main(arguments: [String], environment: [String: String]) -> Int32 {
         let command: Command
@@ -33,8 +34,30 @@ public enum CarewatchCLI {
             FileHandle.standardError.write(Data("\(error.message)\n".utf8))
             return UsageError.exitStatus
         } catch {
-            FileHandle.standardError.write(Data("carewatch: \(error)\n".utf8))
+            let message = CommandFailure.describe(error, directory: command.configuration?.dataDirectory ?? "")
+            FileHandle.standardError.write(Data("\(command.name): \(message)\n".utf8))
             return 1
+        }
+    }
+}
+
+extension Command {
+    /// How messages name the command: "carewatch" for the server, "carewatch import" etc.
+    var name: String {
+        switch self {
+        case .serve, .help, .version: return "carewatch"
+        case .importFile: return "carewatch import"
+        case .export: return "carewatch export"
+        case .check: return "carewatch check"
+        case .healthcheck: return "carewatch healthcheck"
+        }
+    }
+
+    var configuration: CarewatchConfiguration? {
+        switch self {
+        case .serve(let configuration), .check(let configuration): return configuration
+        case .importFile(_, let configuration), .export(_, let configuration): return configuration
+        case .healthcheck, .help, .version: return nil
         }
     }
 }

@@ -14,22 +14,16 @@ enum OfflineCommands {
             }
             bytes = Array(data)
         }
-        let mediaType = path.lowercased().hasSuffix(".csv") ? "text/csv" : (bytes.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") ? "application/json" : "text/csv")
         let store = try configuration.openStore()
         defer { store.close() }
         do {
-            let summary = try BulkImport.apply(bytes, mediaType: mediaType, to: store)
+            let summary = try BulkImport.apply(bytes, as: nil, to: store)
             var writer = JSONWriter(pretty: true)
             summary.writeJSON(into: &writer)
             FileHandle.standardOutput.write(Data(writer.bytes + [UInt8(ascii: "\n")]))
             return 0
-        } catch let error as APIError {
-            var message = "carewatch import: \(error.detail)\n"
-            for issue in error.errors.prefix(50) {
-                message += "  \(issue.row.map { "line \($0): " } ?? "")\(issue.field): \(issue.message)\n"
-            }
-            FileHandle.standardError.write(Data(message.utf8))
-            return 1
+        } catch let error as ImportError {
+            throw CommandFailure("imported", file: path, error)
         }
     }
 

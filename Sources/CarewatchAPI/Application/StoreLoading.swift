@@ -20,8 +20,7 @@ extension CarewatchConfiguration {
         do {
             guard let data = FileManager.default.contents(atPath: seedFile) else { throw UsageError("carewatch: cannot read the seed file \(seedFile)") }
             let bytes = Array(data)
-            let mediaType = seedFile.lowercased().hasSuffix(".csv") ? "text/csv" : "application/json"
-            _ = try BulkImport.apply(bytes, mediaType: mediaType, to: store)
+            _ = try BulkImport.apply(bytes, as: nil, to: store)
             Log.info("seeded \(dataDirectory) from \(seedFile)")
         } catch {
             store.close()

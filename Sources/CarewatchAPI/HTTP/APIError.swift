@@ -40,6 +40,13 @@ struct APIError: Error, Sendable, CustomStringConvertible {
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "\(what) was not found") }
 
+    /// An import that was refused as a whole: 422, every problem in `errors` with its row.
+    init(importError error: ImportError) {
+        let issues = error.issues.map { Issue(field: $0.field, message: $0.message, row: $0.row) }
+        let detail = "nothing was imported: \(error.issues.count + error.omitted) problem(s), first: \(error.issues.first?.description ?? "unknown")"
+        self.init(.unprocessableContent, detail, issues: issues)
+    }
+
     static func invalid(_ errors: [FieldError]) -> APIError {
         let summary = errors.prefix(3).map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         return APIError(.unprocessableContent, errors.count > 3 ? summary + "; …" : summary, errors: errors)

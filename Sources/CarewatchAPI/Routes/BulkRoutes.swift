@@ -15,11 +15,23 @@ struct BulkRoutes {
     @Sendable func importDocument(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
         _ = try QueryReader(request, allowed: [])
         let mediaType = RequestBody.mediaType(request)
-        guard let mediaType, ["application/json", "text/csv"].contains(mediaType) else {
-            throw APIError(.unsupportedMediaType, "import takes application/json (the export document) or text/csv, not \(mediaType ?? "untyped")")
+        let syntax: ImportSyntax
+        switch mediaType {
+        case "application/json": syntax = .json
+        case "text/csv": syntax = .csv
+        default: throw APIError(.unsupportedMediaType, "import takes application/json (the export document) or text/csv, not \(mediaType ?? "untyped")")
         }
         guard !request.body.isEmpty else { throw APIError(.badRequest, "the request needs a body to import") }
-        let summary = try BulkImport.apply(request.body, mediaType: mediaType, to: store)
+        if syntax == .csv, ImportSyntax.detect(request.body) == .json {
+            throw APIError(.unprocessableContent, "the body is JSON, but Content-Type says text/csv: send it as application/json",
+                           errors: [FieldError(field: "Content-Type", message: "text/csv does not match a JSON body")])
+        }
+        let summary: BulkImport.Summary
+        do {
+            summary = try BulkImport.apply(request.body, as: syntax, to: store)
+        } catch let error as ImportError {
+            throw APIError(importError: error)
+        }
         var writer = JSONWriter(pretty: request.query["pretty"] == "true")
         summary.writeJSON(into: &writer)
         return OperationsRoutes.json(.ok, writer.bytes)
@@ -89,21 +101,13 @@ enum BulkImport {
     }
 
     /// Parses against the state the import applies to and commits it as one durable change.
-    static func apply(_ bytes: [UInt8], mediaType: String, to store: Store) throws -> Summary {
+    /// Throws `ImportError` for a file that does not import (nothing is applied), and the
+    /// store's errors for a change it refuses or cannot make durable.
+    static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store) throws -> Summary {
         try store.write { state throws in
-            let document = try parse(bytes, mediaType: mediaType, state: state)
+            let document = try Importer.parse(bytes, as: syntax, existing: state)
             return (changes(document), Summary(document))
         }.result
-    }
-
-    static func parse(_ bytes: [UInt8], mediaType: String, state: StoreState) throws(APIError) -> ImportDocument {
-        do {
-            return try Importer.parse(bytes, contentType: mediaType, existing: state)
-        } catch {
-            let issues = error.issues.map { APIError.Issue(field: $0.field, message: $0.message, row: $0.row) }
-            let detail = "nothing was imported: \(error.issues.count + error.omitted) problem(s), first: \(error.issues.first?.description ?? "unknown")"
-            throw APIError(.unprocessableContent, detail, issues: issues)
-        }
     }
 
     static func changes(_ document: ImportDocument) -> [Change] {

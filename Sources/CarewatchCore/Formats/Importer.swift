@@ -10,40 +10,37 @@ public struct ImportContext: Sendable {
     }
 }
 
-/// Turns an upload into records, all or nothing: every problem in the file is reported
-/// (`ImportError`), or the whole document is returned for the store to apply in one write.
-/// The format is recognised from the content: JSON by its leading `{`, CSV by its header row.
-public enum Importer {
-    /// - Parameters:
-    ///   - contentType: the request's `Content-Type`, if any. `application/json` and `text/csv`
-    ///     (with any parameters) are checked against the content; nil means detect.
-    ///   - sourceName: the uploaded file's name, recorded as each record's `source` for the
-    ///     official formats. When nil, the name is inferred as PROVENANCE.md writes it.
-    public static func parse(
-        _ bytes: [UInt8], contentType: String?, existing: ImportContext, sourceName: String? = nil
-    ) throws(ImportError) -> ImportDocument {
-        let media = contentType.map { mediaType($0) }
+/// The two syntaxes an import can be written in. Which one a caller expects (from a request's
+/// `Content-Type`, say) is the caller's business; `detect` tells them apart by content.
+public enum ImportSyntax: String, Sendable {
+    case json, csv
+
+    /// JSON when the first byte after a UTF-8 byte-order mark and blanks is `{` or `[`; CSV
+    /// otherwise (a CSV file cannot start with either and still be one of the import formats).
+    public static func detect(_ bytes: [UInt8]) -> ImportSyntax {
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
-        let looksLikeJSON = start < bytes.count && (bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "["))
-        switch media {
-        case nil, "application/octet-stream":
-            return looksLikeJSON ? try JSONImport.parse(bytes, existing: existing) : try parseCSV(bytes, existing: existing, sourceName: sourceName)
-        case "application/json":
-            return try JSONImport.parse(bytes, existing: existing)
-        case "text/csv", "application/csv", "text/plain":
-            if looksLikeJSON { throw ImportError(field: "", message: "the body is JSON but was sent as \(media!)") }
-            return try parseCSV(bytes, existing: existing, sourceName: sourceName)
-        case let other?:
-            throw ImportError(field: "Content-Type", message: "\(other) is not an import format (send application/json or text/csv)")
-        }
+        let opening = start < bytes.count ? bytes[start] : 0
+        return opening == UInt8(ascii: "{") || opening == UInt8(ascii: "[") ? .json : .csv
     }
+}
 
-    /// `text/csv; charset=utf-8` → `text/csv`.
-    static func mediaType(_ header: String) -> String {
-        let base = header.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-        return CSVHeader.normalise(base).lowercased()
+/// Turns an upload into records, all or nothing: every problem in the file is reported
+/// (`ImportError`), or the whole document is returned for the store to apply in one write.
+/// JSON is the export document; a CSV file's format is recognised by its header row.
+public enum Importer {
+    /// - Parameters:
+    ///   - syntax: how to read the bytes; nil detects it from the content (`ImportSyntax.detect`).
+    ///   - sourceName: the uploaded file's name, recorded as each record's `source` for the
+    ///     official formats. When nil, the name is inferred as PROVENANCE.md writes it.
+    public static func parse(
+        _ bytes: [UInt8], as syntax: ImportSyntax? = nil, existing: ImportContext, sourceName: String? = nil
+    ) throws(ImportError) -> ImportDocument {
+        switch syntax ?? ImportSyntax.detect(bytes) {
+        case .json: return try JSONImport.parse(bytes, existing: existing)
+        case .csv: return try parseCSV(bytes, existing: existing, sourceName: sourceName)
+        }
     }
 
     /// Which CSV format a header row belongs to.

@@ -9,9 +9,9 @@ extension Importer {
     /// Parses an upload against what the store holds now (councils to resolve, inspections to
     /// recognise as already held).
     public static func parse(
-        _ bytes: [UInt8], contentType: String?, existing state: StoreState, sourceName: String? = nil
+        _ bytes: [UInt8], as syntax: ImportSyntax? = nil, existing state: StoreState, sourceName: String? = nil
     ) throws(ImportError) -> ImportDocument {
-        try parse(bytes, contentType: contentType, existing: ImportContext(state), sourceName: sourceName)
+        try parse(bytes, as: syntax, existing: ImportContext(state), sourceName: sourceName)
     }
 }
 

@@ -69,12 +69,12 @@ struct JournalScanner {
                 case .record(let record, let offset):
                     guard record.sequence >= expected else {
                         if record.sequence > baseGeneration {
-                            throw StoreError.corruptJournal(file: segment.path, offset: offset, reason: "sequence \(record.sequence) repeats or goes backwards (expected \(expected))")
+                            throw StoreError.unrecoverable("journal \(segment.path) at byte offset \(offset): sequence \(record.sequence) repeats or goes backwards (expected \(expected))")
                         }
                         continue
                     }
                     if record.sequence > expected && !recover {
-                        throw StoreError.unrecoverable("journal \(segment.path) at byte offset \(offset): record \(record.sequence) follows \(expected - 1); records \(expected)…\(record.sequence - 1) are missing (snapshot or segment deleted?). Start with --recover true (CAREWATCH_RECOVER=true) to accept the gap")
+                        throw StoreError.damagedJournal("journal \(segment.path) at byte offset \(offset): record \(record.sequence) follows \(expected - 1); records \(expected)…\(record.sequence - 1) are missing (snapshot or segment deleted?)")
                     }
                     if record.sequence > expected { outcome.skipped.append("records \(expected)…\(record.sequence - 1) missing before \(segment.path) offset \(offset)") }
                     outcome.records.append(record)
@@ -87,7 +87,7 @@ struct JournalScanner {
                     } else if let follower, follower <= baseGeneration + 1 {
                         outcome.skipped.append("\(segment.path) offset \(offset): \(reason) (covered by the snapshot)")
                     } else if recover {
-                        outcome.skipped.append("\(segment.path) offset \(offset): \(reason) (skipped by --recover)")
+                        outcome.skipped.append("\(segment.path) offset \(offset): \(reason) (skipped in recovery)")
                     } else {
                         throw StoreError.corruptJournal(file: segment.path, offset: offset, reason: reason)
                     }

@@ -85,9 +85,9 @@ enum Recovery {
                 replayed += 1
             } catch {
                 let message = "journal record \(record.sequence) cannot be applied to the state before it: \(error)"
-                guard options.recover else { throw StoreError.unrecoverable(message + ". Start with --recover true (CAREWATCH_RECOVER=true) to skip it") }
-                notes.append(message + " (skipped by --recover)")
-                log(message + " (skipped by --recover)")
+                guard options.recover else { throw StoreError.damagedJournal(message) }
+                notes.append(message + " (skipped in recovery)")
+                log(message + " (skipped in recovery)")
             }
         }
         var loaded = Loaded(state: state, snapshot: snapshotInfo, lastSegment: lastSegment)

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Why the store could not open, read or persist. Messages name the file (and offset) so an
-/// operator knows what to look at.
+/// operator knows what to look at. They say what is wrong, not which flag or command to use:
+/// that is for the command line or the API to add, in their own words (see `recoverySkipsIt`).
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another process (or another `Store` in this one) holds the data directory.
     case locked(directory: String)
@@ -13,6 +14,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(operation: String, path: String, errno: Int32)
     /// A journal record that is not the last one is damaged.
     case corruptJournal(file: String, offset: Int, reason: String)
+    /// The journal has a gap in its sequence, or a record that cannot be applied to the state
+    /// before it.
+    case damagedJournal(String)
     /// No usable snapshot, or the journal does not connect to it.
     case unrecoverable(String)
     /// The store was closed, or stopped accepting writes after a failure it could not undo.
@@ -21,16 +25,24 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .locked(let directory):
-            return "data directory \(directory) is in use by another carewatch process (lock file \(directory)/LOCK is held); stop it or use another directory"
+            return "data directory \(directory) is in use by another carewatch process (lock file \(directory)/LOCK is held)"
         case .io(let operation, let path, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         case .corruptJournal(let file, let offset, let reason):
-            return "journal \(file) is damaged at byte offset \(offset): \(reason). The records after it cannot be trusted to follow on; "
-                + "run `carewatch check` and start with --recover true (CAREWATCH_RECOVER=true) to skip damaged records (they are lost)"
-        case .unrecoverable(let message):
+            return "journal \(file) is damaged at byte offset \(offset): \(reason). The records after it cannot be trusted to follow on"
+        case .damagedJournal(let message), .unrecoverable(let message):
             return message
         case .closed(let why):
             return "store is not accepting writes: \(why)"
+        }
+    }
+
+    /// Whether opening with `StoreOptions.recover` gets past it, skipping the damaged records
+    /// (whose changes are lost).
+    public var recoverySkipsIt: Bool {
+        switch self {
+        case .corruptJournal, .damagedJournal: return true
+        default: return false
         }
     }
 }
