@@ -79,19 +79,95 @@ final class CLITests: EndToEndTestCase {
     }
 
     func testOfflineImportOfABadFileChangesNothing() throws {
-        let directory = try temporaryDirectory(self, "cli-bad")
         let work = try temporaryDirectory(self, "cli-bad-files")
         let csv = work.appendingPathComponent("bad.csv")
         try Data(("council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\n"
                   + "E08000028,2030,250.5,,,,,,,14.5,,,cli\nE08000028,2031,100,,250,,,,,,,,cli\n").utf8).write(to: csv)
-        let result = try runCarewatch(["import", csv.path, "--data-dir", directory.path])
+
+        // Into a directory that does not exist: refused, and nothing is left (no directory,
+        // no lock, no seed), however deep the path.
+        let new = work.appendingPathComponent("a/b/data")
+        let result = try runCarewatch(["import", csv.path, "--data-dir", new.path])
         XCTAssertEqual(result.status, 1, "\(result)")
-        XCTAssertTrue(result.stderr.contains("agency_rate") && result.stderr.contains("3"), "names row and field: \(result.stderr)")
-        let export = try runCarewatch(["export", "--data-dir", directory.path])
-        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual((document["workforce"] as? [Any])?.count, 1325, "all or nothing")
-        let missing = try runCarewatch(["import", work.appendingPathComponent("nope.csv").path, "--data-dir", directory.path])
-        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(result.stderr.contains("line 3, agency_rate: must be"), "names line and field: \(result.stderr)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("a").path), "nothing left behind")
+
+        // Into an empty directory (a fresh volume): it stays empty.
+        let empty = work.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        XCTAssertEqual(try runCarewatch(["import", csv.path, "--data-dir", empty.path]).status, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: empty.path), [])
+
+        // Into a directory with data: all or nothing.
+        let directory = try temporaryDirectory(self, "cli-bad")
+        let good = work.appendingPathComponent("good.csv")
+        try Data("council,year,employed_fte\nE08000028,2030,250.5\n".utf8).write(to: good)
+        XCTAssertEqual(try runCarewatch(["import", good.path, "--data-dir", directory.path]).status, 0)
+        let before = try runCarewatch(["export", "--data-dir", directory.path]).stdout
+        XCTAssertEqual(try runCarewatch(["import", csv.path, "--data-dir", directory.path]).status, 1)
+        XCTAssertEqual(try runCarewatch(["export", "--data-dir", directory.path]).stdout, before, "all or nothing")
+    }
+
+    func testExportAndCheckOfADirectoryThatIsNotThere() throws {
+        let work = try temporaryDirectory(self, "cli-missing")
+        let missing = work.appendingPathComponent("missing")
+        let export = try runCarewatch(["export", "--data-dir", missing.path])
+        XCTAssertEqual(export.status, 1, "\(export)")
+        XCTAssertEqual(export.stdout, "", "no export of the embedded data")
+        XCTAssertEqual(export.stderr, "carewatch export: data directory \(missing.path) does not exist\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing.path), "export creates nothing")
+        let toFile = try runCarewatch(["export", work.appendingPathComponent("out.json").path, "--data-dir", missing.path])
+        XCTAssertEqual(toFile.status, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path), [], "no output file, no temporary file")
+
+        let empty = work.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let exportEmpty = try runCarewatch(["export", "--data-dir", empty.path])
+        XCTAssertEqual(exportEmpty.status, 1)
+        XCTAssertTrue(exportEmpty.stderr.contains("holds no data"), exportEmpty.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: empty.path), [])
+
+        let check = try runCarewatch(["check", missing.path])
+        XCTAssertEqual(check.status, 1)
+        XCTAssertEqual(check.stderr, "carewatch check: data directory \(missing.path) does not exist\n")
+        XCTAssertFalse(check.stdout.contains("DAMAGED"), check.stdout)
+        let checkEmpty = try runCarewatch(["check", empty.path])
+        XCTAssertEqual(checkEmpty.status, 0, "\(checkEmpty)")
+        XCTAssertTrue(checkEmpty.stdout.contains("holds no data yet"), checkEmpty.stdout)
+    }
+
+    /// Messages about files speak of files: the system's reason, no HTTP words, one prefix,
+    /// no doubled colons; a file's format is told by its content, whatever its name.
+    func testMessagesSpeakTheCommandLinesLanguage() throws {
+        let work = try temporaryDirectory(self, "cli-words")
+        let directory = work.appendingPathComponent("data")
+        let jsonNamedCSV = work.appendingPathComponent("councils.csv")
+        try Data(#"{"councils":[{"code":"E06000099","la_code":999,"name":"New Town","region":"South East","kind":"unitary"}]}"#.utf8).write(to: jsonNamedCSV)
+        let imported = try runCarewatch(["import", jsonNamedCSV.path, "--data-dir", directory.path, "--log-level", "warning"])
+        XCTAssertEqual(imported.status, 0, "\(imported)")
+        XCTAssertEqual(imported.stderr, "")
+
+        var messages: [String] = []
+        func failure(_ arguments: [String], _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let result = try runCarewatch(arguments + ["--data-dir", directory.path])
+            XCTAssertEqual(result.status, 1, "\(result)", file: file, line: line)
+            XCTAssertTrue(result.stderr.contains(expected), "\(expected) in \(result.stderr)", file: file, line: line)
+            messages.append(result.stderr)
+        }
+        try failure(["import", work.appendingPathComponent("nope.csv").path], "carewatch import: cannot read \(work.path)/nope.csv: No such file or directory")
+        try failure(["import", work.path], "carewatch import: cannot read \(work.path): Is a directory")
+        let header = work.appendingPathComponent("header.csv")
+        try Data("hello,world\n1,2\n".utf8).write(to: header)
+        try failure(["import", header.path], "carewatch import: nothing was imported: \(header.path) has 1 problem:\n  line 1: the header matches no import format")
+        let malformed = work.appendingPathComponent("broken.json")
+        try Data("{\"councils\": [".utf8).write(to: malformed)
+        try failure(["import", malformed.path], "nothing was imported: \(malformed.path) has 1 problem:\n  malformed JSON")
+        try failure(["export", "/nonexistent-dir/out.json"], "carewatch export: cannot write /nonexistent-dir/out.json: No such file or directory")
+        for message in messages {
+            for wrong in ["::", ": :", "sent as", "Content-Type", "body", "carewatch: carewatch", "carewatch import: carewatch"] {
+                XCTAssertFalse(message.contains(wrong), "'\(wrong)' in \(message)")
+            }
+        }
     }
 
     private func withoutTimestamps(_ document: [String: Any]) -> NSDictionary {

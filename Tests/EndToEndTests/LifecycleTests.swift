@@ -17,6 +17,8 @@ final class LifecycleTests: EndToEndTestCase {
         XCTAssertNotEqual(status, 0)
         XCTAssertTrue(second.stderr.contains("in use"), "clear message: \(second.stderr)")
         XCTAssertTrue(second.stderr.contains(directory.path) || second.stderr.contains(directory.lastPathComponent), "names the directory: \(second.stderr)")
+        XCTAssertFalse(second.stderr.contains("listening"), "refused before it binds and says it listens: \(second.stderr)")
+        XCTAssertEqual(second.stderr.components(separatedBy: "in use").count, 2, "said once: \(second.stderr)")
         // The first is unaffected.
         XCTAssertEqual(try first.client.request("GET", "/readyz").status, 200)
         // Offline commands are refused the same way while it runs.

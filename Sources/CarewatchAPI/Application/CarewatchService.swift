@@ -24,16 +24,25 @@ public final class CarewatchService: Sendable {
             context: context, metrics: metrics, corsOrigins: configuration.corsOrigins,
             accessLog: configuration.accessLog, importBodyLimit: configuration.maxImportBodyBytes,
             openConnections: { serverBox.server?.openConnections ?? 0 })
+        // The directory is claimed (made if missing, and locked) before the port is bound, so
+        // that a second server on a directory in use fails before it says it is listening.
+        let options = configuration.storeOptions()
+        let claim = try Store.claim(path: configuration.dataDirectory, options: options)
         let server = HTTPServer(configuration: configuration.serverConfiguration, router: router)
         serverBox.server = server
-        try server.start()
+        do {
+            try server.start()
+        } catch {
+            claim.releaseRemovingWhatItMade()
+            throw error
+        }
         Log.info("listening on \(configuration.host) port \(server.boundPort); \(configuration)")
 
         let clock = ContinuousClock()
         let started = clock.now
         let store: Store
         do {
-            store = try configuration.openStore()
+            store = try configuration.openStore(claim, options: options)
         } catch {
             server.shutdown(timeout: 0)
             throw error

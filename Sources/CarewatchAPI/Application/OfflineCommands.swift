@@ -1,53 +1,79 @@
 import CarewatchCore
 import Foundation
 
-/// `carewatch import`, `export` and `check`: the bulk operations of the API, run directly on
-/// a data directory while no server holds it (the directory lock says so clearly if one does).
+/// `carewatch import`, `export` and `check`: the bulk operations of the API, run
+/// directly on a data directory while no server holds it (the directory lock says so clearly
+/// if one does). Each reads or checks everything it can before it touches the directory, and a
+/// command that fails on a directory that held no data leaves nothing there.
 enum OfflineCommands {
     static func importFile(_ path: String, _ configuration: CarewatchConfiguration) throws -> Int32 {
-        let bytes: [UInt8]
-        if path == "-" {
-            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-        } else {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("carewatch: cannot read \(path)")
-            }
-            bytes = Array(data)
-        }
-        let store = try configuration.openStore()
-        defer { store.close() }
+        let bytes = try CommandFiles.read(path)
+        let store = try configuration.openStore(options: configuration.storeOptions(log: log("import", configuration)))
+        let summary: BulkImport.Summary
         do {
-            let summary = try BulkImport.apply(bytes, as: nil, to: store)
-            var writer = JSONWriter(pretty: true)
-            summary.writeJSON(into: &writer)
-            FileHandle.standardOutput.write(Data(writer.bytes + [UInt8(ascii: "\n")]))
-            return 0
+            summary = try BulkImport.apply(bytes, as: nil, to: store)
         } catch let error as ImportError {
+            store.discard()
             throw CommandFailure("imported", file: path, error)
+        } catch {
+            store.discard()
+            throw error
         }
+        store.close()
+        var writer = JSONWriter(pretty: true)
+        summary.writeJSON(into: &writer)
+        FileHandle.standardOutput.write(Data(writer.bytes + [UInt8(ascii: "\n")]))
+        return 0
     }
 
     static func export(to path: String?, _ configuration: CarewatchConfiguration) throws -> Int32 {
-        let store = try configuration.openStore()
-        defer { store.close() }
-        let output: FileHandle
-        if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil) , let handle = FileHandle(forWritingAtPath: path) else {
-                throw UsageError("carewatch: cannot write \(path)")
-            }
-            output = handle
-        } else {
-            output = FileHandle.standardOutput
+        var options = configuration.storeOptions(log: log("export", configuration))
+        options.createDirectory = false
+        options.startEmpty = false
+        let output = try path.map { path throws(CommandFailure) in try CommandFiles.Output(path) }
+        let store: Store
+        do {
+            store = try configuration.openStore(options: options)
+        } catch {
+            output?.abandon()
+            throw error
         }
+        defer { store.close() }
         let next = Exporter.stream(store.state)
-        while let chunk = next() { output.write(Data(chunk)) }
-        if output !== FileHandle.standardOutput { try output.close() }
+        if let output {
+            do {
+                while let chunk = next() { try output.write(chunk) }
+                try output.commit()
+            } catch {
+                output.abandon()
+                throw error
+            }
+        } else {
+            while let chunk = next() { FileHandle.standardOutput.write(Data(chunk)) }
+        }
         return 0
     }
 
     static func check(_ configuration: CarewatchConfiguration) throws -> Int32 {
-        let report = Store.verify(directory: URL(fileURLWithPath: configuration.dataDirectory))
-        FileHandle.standardOutput.write(Data((report.description + "\n").utf8))
+        let path = configuration.dataDirectory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CommandFailure("data directory \(path) does not exist")
+        }
+        guard isDirectory.boolValue else { throw CommandFailure("data directory \(path) exists and is not a directory") }
+        let report = Store.verify(path: path)
+        var text = report.description
+        if report.ok, report.snapshots.isEmpty, report.journalSegments.isEmpty {
+            text += "\nnote: the directory holds no data yet; carewatch serve starts it with the embedded data"
+        }
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
         return report.ok ? 0 : 1
+    }
+
+    /// What the store reports, as plain lines on standard error ("carewatch import: seeded …"),
+    /// unless --log-level is above info.
+    private static func log(_ command: String, _ configuration: CarewatchConfiguration) -> @Sendable (String) -> Void {
+        guard configuration.logLevel <= .info else { return { _ in } }
+        return { message in FileHandle.standardError.write(Data("carewatch \(command): \(message)\n".utf8)) }
     }
 }

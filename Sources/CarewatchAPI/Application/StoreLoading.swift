@@ -2,30 +2,46 @@ import CarewatchCore
 import Foundation
 
 extension CarewatchConfiguration {
-    func storeOptions() -> StoreOptions {
+    /// The store's settings. `log` receives what the store reports (seeding, a cut journal
+    /// tail, a fallback snapshot): the server's JSON log by default.
+    func storeOptions(log: @escaping @Sendable (String) -> Void = { Log.info($0) }) -> StoreOptions {
         var options = StoreOptions()
         options.seedWhenEmpty = seedFile == nil
         options.snapshotEveryChanges = snapshotEveryChanges
         options.snapshotInterval = snapshotInterval
         options.recover = recover
-        options.log = { Log.info($0) }
+        options.log = log
         return options
     }
 
-    /// Opens the data directory. With `--seed FILE`, an empty directory is loaded from that
-    /// import document instead of the embedded data (the benchmark kit's fixture uses this).
-    func openStore() throws -> Store {
-        let store = try Store.open(directory: URL(fileURLWithPath: dataDirectory), options: storeOptions())
-        guard let seedFile, store.state.generation == 0 else { return store }
+    /// Loads a claimed data directory. With `--seed FILE`, an empty directory is loaded from
+    /// that document (JSON or CSV, told apart by content) instead of the embedded data (the
+    /// benchmark kit's fixture uses this); if that fails, the directory is left as it was.
+    func openStore(_ claim: DataDirectoryClaim, options: StoreOptions) throws -> Store {
+        let store = try Store.open(claim, options: options)
+        guard let seedFile, store.startedEmpty else { return store }
         do {
-            guard let data = FileManager.default.contents(atPath: seedFile) else { throw UsageError("carewatch: cannot read the seed file \(seedFile)") }
-            let bytes = Array(data)
-            _ = try BulkImport.apply(bytes, as: nil, to: store)
-            Log.info("seeded \(dataDirectory) from \(seedFile)")
+            let bytes: [UInt8]
+            do {
+                bytes = try CommandFiles.read(seedFile)
+            } catch {
+                throw CommandFailure("--seed: \(error.message)")
+            }
+            do {
+                _ = try BulkImport.apply(bytes, as: nil, to: store)
+            } catch let error as ImportError {
+                throw CommandFailure("seeded", file: seedFile, error)
+            }
+            options.log("seeded \(dataDirectory) from \(seedFile)")
         } catch {
-            store.close()
+            store.discard()
             throw error
         }
         return store
+    }
+
+    /// Claims and loads the data directory in one step (the offline commands).
+    func openStore(options: StoreOptions) throws -> Store {
+        try openStore(try Store.claim(path: dataDirectory, options: options), options: options)
     }
 }

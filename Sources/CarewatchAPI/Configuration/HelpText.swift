@@ -10,7 +10,7 @@ public enum HelpText {
         Commands:
           serve            serve the API (the default command)
           import FILE      load a JSON import document or a CSV file into the data directory
-          export [FILE]    write the whole store as one JSON import document (default: standard output)
+          export [FILE]    write the whole store as one JSON document, a backup (default: standard output)
           check [DIR]      verify a data directory's snapshot and journal without serving
           healthcheck      exit 0 if the server on CAREWATCH_PORT answers /readyz with 200
 
@@ -69,19 +69,23 @@ public enum HelpText {
                 """
         case .import:
             return """
-                Loads FILE (a JSON import document, one of carewatch's CSV files, DfE's csww_indicators CSV
-                or an Ofsted CSV export; - for standard input) into the data directory, all or nothing.
-                Stop the server first: the data directory is locked while it runs.
+                Adds the records of FILE (a JSON import document, one of carewatch's CSV files, DfE's
+                csww_indicators CSV or an Ofsted CSV export; - for standard input) to the data directory,
+                replacing records with the same key, all or nothing. A new data directory starts with the
+                embedded data first.
+                Stop the server first (the data directory is locked while it runs), or POST /v1/import.
                 """
         case .export:
             return """
-                Writes the whole store as one JSON document, the shape that import and POST /v1/import take.
-                Stop the server first, or use GET /v1/export on the running server.
+                Writes the whole store as one JSON document: a backup, and the shape that import and
+                POST /v1/import take. The data directory must exist. With FILE, the document is written
+                to FILE.tmp and renamed when complete. Stop the server first, or use GET /v1/export.
                 """
         case .check:
             return """
-                Opens DATA_DIR (default: the configured data directory), verifies the newest snapshot and
-                replays the journal without changing anything, and reports counts. Exit 1 if it is damaged.
+                Opens DATA_DIR (default: the configured data directory), verifies every snapshot and journal
+                record without changing anything or taking the lock, and reports counts. Exit 1 if it is
+                damaged or missing.
                 """
         case .healthcheck:
             return """

@@ -12,6 +12,11 @@ struct DataDirectory: Sendable {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
     }
 
+    /// Whether a file name is a snapshot or a journal segment: what makes a directory hold data.
+    static func isDataFile(_ name: String) -> Bool {
+        (name.hasPrefix("snapshot-") && name.hasSuffix(".json")) || (name.hasPrefix("journal-") && name.hasSuffix(".log"))
+    }
+
     func snapshotPath(_ generation: UInt64) -> String { path + "/snapshot-" + DataDirectory.padded(generation) + ".json" }
     func segmentPath(_ firstSequence: UInt64) -> String { path + "/journal-" + DataDirectory.padded(firstSequence) + ".log" }
 

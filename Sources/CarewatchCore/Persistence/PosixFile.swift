@@ -14,18 +14,33 @@ struct FileSystem: Sendable {
         faults?.check(operation, path: path)
     }
 
-    func makeDirectory(_ path: String) throws(StoreError) {
+    /// Makes `path` and any missing parents (mkdir -p), each 0700. Returns the directories it
+    /// made, deepest last, so that a caller that fails can take them away again.
+    @discardableResult
+    func makeDirectory(_ path: String) throws(StoreError) -> [String] {
         var info = stat()
         if stat(path, &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFDIR else { throw StoreError.unrecoverable("data directory \(path) exists and is not a directory") }
-            return
+            guard (info.st_mode & S_IFMT) == S_IFDIR else { throw StoreError.notADirectory(path) }
+            return []
         }
-        // Create parents too (mkdir -p), each 0700.
+        var made: [String] = []
         var partial = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             partial += "/" + component
-            if mkdir(partial, 0o700) != 0 && errno != EEXIST { throw StoreError.io(operation: "mkdir", path: partial, errno: errno) }
+            if mkdir(partial, 0o700) == 0 {
+                made.append(partial)
+            } else if errno != EEXIST {
+                let code = errno
+                for directory in made.reversed() { _ = rmdir(directory) }
+                throw StoreError.io(operation: "mkdir", path: partial, errno: code)
+            }
         }
+        return made
+    }
+
+    func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Opens (creating 0600 when asked) for reading and writing.

@@ -10,6 +10,13 @@ import Darwin
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another process (or another `Store` in this one) holds the data directory.
     case locked(directory: String)
+    /// The data directory does not exist, and the store was asked not to create it.
+    case missing(directory: String)
+    /// The data directory holds no data yet (neither snapshot nor journal), and the store was
+    /// asked not to start a new one.
+    case empty(directory: String)
+    /// The data directory's path names something that is not a directory.
+    case notADirectory(String)
     /// A system call failed; nothing of the write it belonged to was applied.
     case io(operation: String, path: String, errno: Int32)
     /// A journal record that is not the last one is damaged.
@@ -26,6 +33,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .locked(let directory):
             return "data directory \(directory) is in use by another carewatch process (lock file \(directory)/LOCK is held)"
+        case .missing(let directory):
+            return "data directory \(directory) does not exist"
+        case .empty(let directory):
+            return "data directory \(directory) holds no data yet (no snapshot, no journal)"
+        case .notADirectory(let path):
+            return "data directory \(path) exists and is not a directory"
         case .io(let operation, let path, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         case .corruptJournal(let file, let offset, let reason):

@@ -16,7 +16,10 @@ public final class Store: @unchecked Sendable {
     public let directory: String
     let options: StoreOptions
     let dataDirectory: DataDirectory
-    private var lock: DirectoryLock?
+    private var claim: DataDirectoryClaim?
+    /// There was nothing to load when this store opened (it seeded the embedded data, or
+    /// started with nothing): the store a `--seed` document fills, and one `discard` may remove.
+    public private(set) var startedEmpty = false
 
     private let published: Mutex<StoreState>
 
@@ -61,31 +64,38 @@ public final class Store: @unchecked Sendable {
     }
 
     public static func open(path: String, options: StoreOptions = .init()) throws(StoreError) -> Store {
-        let fileSystem = FileSystem(faults: options.faults)
-        try fileSystem.makeDirectory(path)
-        let lock = try DirectoryLock(directory: path, fileSystem: fileSystem)
-        let dataDirectory = DataDirectory(path: path, fileSystem: fileSystem)
+        try open(try claim(path: path, options: options), options: options)
+    }
+
+    /// The first step of opening, which reads nothing: makes the directory if it is missing
+    /// (unless `options.createDirectory` is false) and takes its lock, so that a directory in
+    /// use is refused before anything else is started.
+    public static func claim(path: String, options: StoreOptions = .init()) throws(StoreError) -> DataDirectoryClaim {
+        try DataDirectoryClaim(path: path, create: options.createDirectory, fileSystem: FileSystem(faults: options.faults))
+    }
+
+    /// Loads a claimed directory. If this fails, the claim is released, and a directory that
+    /// held no data is left as it was found.
+    public static func open(_ claim: DataDirectoryClaim, options: StoreOptions = .init()) throws(StoreError) -> Store {
+        let dataDirectory = DataDirectory(path: claim.path, fileSystem: claim.fileSystem)
         let loaded: Recovery.Loaded
-        do {
+        let journal: JournalWriter
+        do throws(StoreError) {
             try dataDirectory.removeTemporaryFiles()
             loaded = try Recovery.load(dataDirectory, options: options, repair: true)
-        } catch {
-            lock.release()
-            throw error
-        }
-        let journal: JournalWriter
-        do {
+            if loaded.isEmpty && !options.startEmpty { throw StoreError.empty(directory: claim.path) }
             if let last = loaded.lastSegment {
                 journal = try JournalWriter(directory: dataDirectory, path: last.path, firstSequence: last.firstSequence, size: last.length)
             } else {
                 journal = try JournalWriter(directory: dataDirectory, firstSequence: loaded.state.generation + 1)
             }
         } catch {
-            lock.release()
+            claim.releaseRemovingWhatItMade()
             throw error
         }
-        let store = Store(path: path, options: options, dataDirectory: dataDirectory, lock: lock, state: loaded.state, journal: journal)
+        let store = Store(path: claim.path, options: options, dataDirectory: dataDirectory, claim: claim, state: loaded.state, journal: journal)
         store.changesSinceSnapshot = loaded.replayed
+        store.startedEmpty = loaded.isEmpty
         if let snapshot = loaded.snapshot { store.snapshotInfo.withLock { $0 = snapshot } }
         store.startCommitter()
         do {
@@ -94,21 +104,19 @@ public final class Store: @unchecked Sendable {
             } else if loaded.needsCompaction {
                 try store.compact()
             }
-        } catch let error as StoreError {
-            store.close()
-            throw error
         } catch {
-            store.close()
-            throw StoreError.unrecoverable("seeding failed: \(error)")
+            let failure = error as? StoreError ?? StoreError.unrecoverable("seeding failed: \(error)")
+            if store.startedEmpty { store.discard() } else { store.close() }
+            throw failure
         }
         return store
     }
 
-    private init(path: String, options: StoreOptions, dataDirectory: DataDirectory, lock: DirectoryLock, state: StoreState, journal: JournalWriter) {
+    private init(path: String, options: StoreOptions, dataDirectory: DataDirectory, claim: DataDirectoryClaim, state: StoreState, journal: JournalWriter) {
         directory = path
         self.options = options
         self.dataDirectory = dataDirectory
-        self.lock = lock
+        self.claim = claim
         self.journal = journal
         published = Mutex(state)
         pendingState = state
@@ -370,17 +378,7 @@ public final class Store: @unchecked Sendable {
     /// Stops accepting writes, lets queued writes finish, writes a final snapshot and
     /// releases the directory lock. Idempotent.
     public func close() {
-        condition.lock()
-        if stopping {
-            condition.unlock()
-            return
-        }
-        stopping = true
-        if closedReason == nil { closedReason = "the store is closed" }
-        condition.broadcast()
-        condition.unlock()
-        committerDone.wait()
-        snapshotQueue.sync {}
+        guard stop() else { return }
         condition.lock()
         let needsSnapshot = changesSinceSnapshot > 0 && journal.broken == nil
         condition.unlock()
@@ -388,11 +386,39 @@ public final class Store: @unchecked Sendable {
             do { try compact() } catch { options.log("final snapshot failed (the journal still has every change): \(error)") }
         }
         journal.close()
-        lock?.release()
-        lock = nil
+        claim?.release()
+        claim = nil
+    }
+
+    /// Closes a store that started from a missing or empty directory in this process and
+    /// removes everything it wrote there (the directory too, if it made it), so that a command
+    /// that failed leaves nothing behind. A store that opened existing data is only closed.
+    public func discard() {
+        guard startedEmpty else { return close() }
+        guard stop() else { return }
+        journal.close()
+        claim?.releaseRemovingWhatItMade()
+        claim = nil
+    }
+
+    /// Refuses new writes and waits for queued ones and any background snapshot. False when
+    /// the store was already stopped.
+    private func stop() -> Bool {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            return false
+        }
+        stopping = true
+        if closedReason == nil { closedReason = "the store is closed" }
+        condition.broadcast()
+        condition.unlock()
+        committerDone.wait()
+        snapshotQueue.sync {}
+        return true
     }
 
     deinit {
-        if lock != nil { close() }
+        if claim != nil { close() }
     }
 }

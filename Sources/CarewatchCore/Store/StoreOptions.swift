@@ -5,6 +5,12 @@ public struct StoreOptions: Sendable {
     public var recover = false
     /// Load the embedded default data into an empty directory.
     public var seedWhenEmpty = true
+    /// Make the data directory (and its parents) when it is missing; when false, a missing
+    /// directory is `StoreError.missing`.
+    public var createDirectory = true
+    /// Open a directory that holds no data (seeding it if `seedWhenEmpty`); when false, such a
+    /// directory is `StoreError.empty` and nothing is written to it.
+    public var startEmpty = true
     /// Take a snapshot after this many committed writes...
     public var snapshotEveryChanges = 10_000
     /// ...or this many seconds after the first write since the last snapshot.
