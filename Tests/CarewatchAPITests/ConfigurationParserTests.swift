@@ -151,8 +151,26 @@ final class ConfigurationParserTests: XCTestCase {
 
     func testUnknownCommand() {
         XCTAssertEqual(usageError(["sever"]),
-                       "carewatch: unknown command 'sever' (commands: serve, import, export, check, healthcheck; see carewatch --help)")
+                       "carewatch: unknown command 'sever' (commands: serve, import, export, restore, check, healthcheck; see carewatch --help)")
         XCTAssertTrue(usageError(["help", "nope"]).contains("unknown command 'nope'"))
+    }
+
+    func testRestoreTakesAFileAndAReplaceSwitch() throws {
+        var configuration = CarewatchConfiguration()
+        configuration.dataDirectory = "/srv/new"
+        XCTAssertEqual(try parse(["restore", "backup.json", "--data-dir", "/srv/new"], [:]),
+                       .restore(path: "backup.json", replace: false, configuration: configuration))
+        XCTAssertEqual(try parse(["restore", "--replace", "backup.json", "--data-dir=/srv/new"], [:]),
+                       .restore(path: "backup.json", replace: true, configuration: configuration))
+        XCTAssertEqual(try parse(["restore", "-", "--replace=false", "--data-dir", "/srv/new"], [:]),
+                       .restore(path: "-", replace: false, configuration: configuration))
+        XCTAssertEqual(usageError(["restore"]), "carewatch restore: missing FILE (a carewatch export document, or - for standard input)")
+        XCTAssertEqual(usageError(["restore", "b.json", "--replace=maybe"]),
+                       "carewatch restore: --replace 'maybe' is not a boolean (true/false, on/off, yes/no, 1/0)")
+        // A switch of restore only, with no environment variable: a replace is asked for each time.
+        XCTAssertTrue(usageError(["import", "b.json", "--replace"]).contains("unknown option '--replace'"))
+        XCTAssertEqual(try parse(["restore", "b.json"], ["CAREWATCH_REPLACE": "true"]),
+                       .restore(path: "b.json", replace: false, configuration: CarewatchConfiguration()))
     }
 
     func testUnexpectedArguments() {

@@ -25,6 +25,8 @@ public enum CarewatchCLI {
                 return try OfflineCommands.importFile(path, configuration)
             case .export(let path, let configuration):
                 return try OfflineCommands.export(to: path, configuration)
+            case .restore(let path, let replace, let configuration):
+                return try OfflineCommands.restore(path, replace: replace, configuration)
             case .check(let configuration):
                 return try OfflineCommands.check(configuration)
             case .healthcheck(let target):
@@ -48,6 +50,7 @@ extension Command {
         case .serve, .help, .version: return "carewatch"
         case .importFile: return "carewatch import"
         case .export: return "carewatch export"
+        case .restore: return "carewatch restore"
         case .check: return "carewatch check"
         case .healthcheck: return "carewatch healthcheck"
         }
@@ -56,7 +59,7 @@ extension Command {
     var configuration: CarewatchConfiguration? {
         switch self {
         case .serve(let configuration), .check(let configuration): return configuration
-        case .importFile(_, let configuration), .export(_, let configuration): return configuration
+        case .importFile(_, let configuration), .export(_, let configuration), .restore(_, _, let configuration): return configuration
         case .healthcheck, .help, .version: return nil
         }
     }

@@ -19,6 +19,8 @@ struct CommandFailure: Error, Sendable {
             switch error {
             case .locked:
                 return "\(error); stop it, or name another directory with --data-dir"
+            case .holdsData:
+                return "\(error); restore replaces it only when given --replace, or restore into a new directory"
             case _ where error.recoverySkipsIt:
                 return "\(error). See the damage with `carewatch check \(directory)`; start with --recover true "
                     + "(CAREWATCH_RECOVER=true) to skip damaged records (their changes are lost)"

@@ -1,7 +1,7 @@
 import CarewatchCore
 import Foundation
 
-/// `carewatch import`, `export` and `check`: the bulk operations of the API, run
+/// `carewatch import`, `export`, `restore` and `check`: the bulk operations of the API, run
 /// directly on a data directory while no server holds it (the directory lock says so clearly
 /// if one does). Each reads or checks everything it can before it touches the directory, and a
 /// command that fails on a directory that held no data leaves nothing there.
@@ -51,6 +51,34 @@ enum OfflineCommands {
         } else {
             while let chunk = next() { FileHandle.standardOutput.write(Data(chunk)) }
         }
+        return 0
+    }
+
+    static func restore(_ path: String, replace: Bool, _ configuration: CarewatchConfiguration) throws -> Int32 {
+        let bytes = try CommandFiles.read(path)
+        guard ImportSyntax.detect(bytes) == .json else {
+            throw CommandFailure("\(path == "-" ? "standard input" : path) is not an export document (JSON); to add the records of a CSV file, use carewatch import")
+        }
+        let restored: Store.Restored
+        do {
+            restored = try Store.restore(from: bytes, path: configuration.dataDirectory, replace: replace,
+                                         options: configuration.storeOptions(log: log("restore", configuration)))
+        } catch let error as ImportError {
+            throw CommandFailure("restored", file: path, error)
+        }
+        var writer = JSONWriter(pretty: true)
+        writer.beginObject()
+        writer.field("data_dir", configuration.dataDirectory)
+        writer.field("generation", Int(restored.generation))
+        writer.field("replaced", restored.replaced)
+        writer.key("restored")
+        writer.beginObject()
+        writer.field("councils", restored.councils)
+        writer.field("inspections", restored.inspections)
+        writer.field("workforce", restored.workforce)
+        writer.endObject()
+        writer.endObject()
+        FileHandle.standardOutput.write(Data(writer.bytes + [UInt8(ascii: "\n")]))
         return 0
     }
 

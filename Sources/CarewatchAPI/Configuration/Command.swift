@@ -8,6 +8,9 @@ public enum Command: Sendable, Equatable {
     case importFile(path: String, configuration: CarewatchConfiguration)
     /// Write the whole store as one JSON import document; nil `path` (or "-") means standard output.
     case export(path: String?, configuration: CarewatchConfiguration)
+    /// Make the data directory hold exactly the export document at `path` ("-": standard
+    /// input); a directory that holds data is replaced only when `replace` is true.
+    case restore(path: String, replace: Bool, configuration: CarewatchConfiguration)
     /// Open the data directory read-only, verify snapshot and journal, report counts.
     case check(CarewatchConfiguration)
     /// Ask a running server whether it is ready; exit 0 if it answers 200.

@@ -51,6 +51,7 @@ public enum CommandLineParser {
         }
 
         var positional: [String] = []
+        var switchedOn: Set<String> = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -69,6 +70,20 @@ public enum CommandLineParser {
                 throw UsageError("\(context): unknown option '\(argument)' (see carewatch \(subcommand.rawValue) --help)")
             }
             let body = argument.dropFirst(2)
+            let switchName = String(body.prefix { $0 != "=" })
+            if CommandSwitch.switches(for: subcommand).contains(where: { $0.flag == switchName }) {
+                var on = true
+                if let equals = body.firstIndex(of: "=") {
+                    let text = String(body[body.index(after: equals)...])
+                    do {
+                        on = try ConfigurationValues.boolean(text)
+                    } catch {
+                        throw UsageError("\(context): --\(switchName) '\(text)' is \(error.reason)")
+                    }
+                }
+                if on { switchedOn.insert(switchName) } else { switchedOn.remove(switchName) }
+                continue
+            }
             let name: String
             let value: String
             if let equals = body.firstIndex(of: "=") {
@@ -117,6 +132,12 @@ public enum CommandLineParser {
             try expectNoArguments(Array(positional.dropFirst()), context)
             let path = positional.first.flatMap { $0 == "-" ? nil : $0 }
             return .export(path: path, configuration: configuration)
+        case .restore:
+            guard let path = positional.first else {
+                throw UsageError("\(context): missing FILE (a carewatch export document, or - for standard input)")
+            }
+            try expectNoArguments(Array(positional.dropFirst()), context)
+            return .restore(path: path, replace: switchedOn.contains("replace"), configuration: configuration)
         case .check:
             if let directory = positional.first { configuration.dataDirectory = directory }
             try expectNoArguments(Array(positional.dropFirst()), context)

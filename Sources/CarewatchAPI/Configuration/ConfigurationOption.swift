@@ -17,16 +17,36 @@ public struct ConfigurationOption: Sendable {
     public var flagSpelling: String { "--\(flag)" }
 }
 
+/// A flag that takes no value and belongs to one command's invocation rather than to the
+/// program's settings, so it has no environment variable: `carewatch restore --replace` must
+/// be asked for each time, never left switched on in an environment.
+public struct CommandSwitch: Sendable {
+    /// Without the leading dashes, e.g. "replace".
+    public let flag: String
+    public let summary: String
+    public let subcommand: Subcommand
+
+    public var flagSpelling: String { "--\(flag)" }
+
+    public static let all: [CommandSwitch] = [
+        CommandSwitch(flag: "replace", summary: "replace the data DIR holds (removed once the backup is written in its place)", subcommand: .restore),
+    ]
+
+    public static func switches(for subcommand: Subcommand) -> [CommandSwitch] {
+        all.filter { $0.subcommand == subcommand }
+    }
+}
+
 /// The things `carewatch` can be asked to do.
 public enum Subcommand: String, Sendable, CaseIterable {
-    case serve, `import`, export, check, healthcheck
+    case serve, `import`, export, restore, check, healthcheck
 }
 
 extension ConfigurationOption {
-    private static let storeUsers: Set<Subcommand> = [.serve, .import, .export, .check]
+    private static let storeUsers: Set<Subcommand> = [.serve, .import, .export, .restore, .check]
     private static let serveOnly: Set<Subcommand> = [.serve]
     private static let listeners: Set<Subcommand> = [.serve, .healthcheck]
-    private static let loggers: Set<Subcommand> = [.serve, .import, .export, .check]
+    private static let loggers: Set<Subcommand> = [.serve, .import, .export, .restore, .check]
 
     /// Every setting, in the order help and the README list them.
     public static let all: [ConfigurationOption] = [

@@ -9,8 +9,9 @@ public enum HelpText {
 
         Commands:
           serve            serve the API (the default command)
-          import FILE      load a JSON import document or a CSV file into the data directory
+          import FILE      add a JSON import document or a CSV file to the data directory's data
           export [FILE]    write the whole store as one JSON document, a backup (default: standard output)
+          restore FILE     make a data directory hold exactly what a backup (an export) holds
           check [DIR]      verify a data directory's snapshot and journal without serving
           healthcheck      exit 0 if the server on CAREWATCH_PORT answers /readyz with 200
 
@@ -28,6 +29,9 @@ public enum HelpText {
         if subcommand == .healthcheck {
             rows.append(("--timeout DURATION", "give up after this long",
                          "env \(CommandLineParser.healthcheckTimeoutVariable), default 5s"))
+        }
+        for commandSwitch in CommandSwitch.switches(for: subcommand) {
+            rows.append((commandSwitch.flagSpelling, commandSwitch.summary, ""))
         }
         rows.append(("-h, --help", "show this help", ""))
         let width = rows.map(\.0.count).max() ?? 0
@@ -55,6 +59,7 @@ public enum HelpText {
         case .serve: return "carewatch [serve] [OPTIONS]"
         case .import: return "carewatch import FILE [OPTIONS]"
         case .export: return "carewatch export [FILE] [OPTIONS]"
+        case .restore: return "carewatch restore FILE [--replace] [OPTIONS]"
         case .check: return "carewatch check [DATA_DIR] [OPTIONS]"
         case .healthcheck: return "carewatch healthcheck [OPTIONS]"
         }
@@ -72,14 +77,22 @@ public enum HelpText {
                 Adds the records of FILE (a JSON import document, one of carewatch's CSV files, DfE's
                 csww_indicators CSV or an Ofsted CSV export; - for standard input) to the data directory,
                 replacing records with the same key, all or nothing. A new data directory starts with the
-                embedded data first.
+                embedded data first. To bring a backup back exactly, use restore instead.
                 Stop the server first (the data directory is locked while it runs), or POST /v1/import.
                 """
         case .export:
             return """
-                Writes the whole store as one JSON document: a backup, and the shape that import and
-                POST /v1/import take. The data directory must exist. With FILE, the document is written
+                Writes the whole store as one JSON document: a backup, and the shape that import, restore
+                and POST /v1/import take. The data directory must exist. With FILE, the document is written
                 to FILE.tmp and renamed when complete. Stop the server first, or use GET /v1/export.
+                """
+        case .restore:
+            return """
+                Makes the data directory hold exactly the records of FILE, an export document (from export or
+                GET /v1/export; - for standard input): no embedded data first, councils keep their
+                updated_at, and a later export writes the same document byte for byte. The directory must
+                be missing or empty; one that holds data is replaced only with --replace. Nothing is written
+                unless every record is valid. Stop the server first: the data directory is locked while it runs.
                 """
         case .check:
             return """

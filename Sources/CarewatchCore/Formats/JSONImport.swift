@@ -5,7 +5,9 @@
 enum JSONImport {
     static let sections: Set<String> = ["councils", "inspections", "workforce"]
 
-    static func parse(_ bytes: [UInt8], existing: ImportContext) throws(ImportError) -> ImportDocument {
+    /// - Parameter keepingTimestamps: read each council's `updated_at` (a restore, which brings
+    ///   records back as they were) instead of leaving it to the store to stamp (an import).
+    static func parse(_ bytes: [UInt8], existing: ImportContext, keepingTimestamps: Bool = false) throws(ImportError) -> ImportDocument {
         let root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
@@ -38,7 +40,14 @@ enum JSONImport {
         for (index, item) in councilItems.enumerated() {
             let path = "councils[\(index)]"
             do {
-                let council = try Council(json: item)
+                var council = try Council(json: item)
+                if keepingTimestamps, let text = item["updated_at"]?.stringValue {
+                    guard let updatedAt = Timestamp(rfc3339: text) else {
+                        issues.add(row: nil, field: "\(path).updated_at", "must be an RFC 3339 UTC instant")
+                        continue
+                    }
+                    council.updatedAt = updatedAt
+                }
                 if let earlier = indexOfCode[council.code] {
                     issues.add(row: nil, field: "\(path).code", "\(council.code) is already councils[\(earlier)]")
                     continue

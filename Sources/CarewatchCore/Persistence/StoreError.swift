@@ -17,6 +17,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty(directory: String)
     /// The data directory's path names something that is not a directory.
     case notADirectory(String)
+    /// A restore was asked to start from nothing, and the directory already holds data.
+    case holdsData(directory: String)
+    /// The directory holds files that are not a data directory's, so carewatch will not write there.
+    case foreignFiles(directory: String, names: [String])
     /// A system call failed; nothing of the write it belonged to was applied.
     case io(operation: String, path: String, errno: Int32)
     /// A journal record that is not the last one is damaged.
@@ -39,6 +43,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "data directory \(directory) holds no data yet (no snapshot, no journal)"
         case .notADirectory(let path):
             return "data directory \(path) exists and is not a directory"
+        case .holdsData(let directory):
+            return "data directory \(directory) already holds data"
+        case .foreignFiles(let directory, let names):
+            let listed = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+            return "\(directory) holds files that are not carewatch's (\(listed)), so it is not a data directory to restore into"
         case .io(let operation, let path, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         case .corruptJournal(let file, let offset, let reason):
