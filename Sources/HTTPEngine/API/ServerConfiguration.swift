@@ -2,7 +2,8 @@ import Glibc
 
 /// Every limit the engine enforces, so tests can shrink timeouts and deployments can tune them.
 public struct ServerConfiguration: Sendable {
-    /// "0.0.0.0", "::" (dual stack), "127.0.0.1", "::1", a host name, or "*" for separate v4 and v6 sockets.
+    /// "0.0.0.0", "::" (dual stack), "127.0.0.1", "::1", "*" for separate v4 and v6 sockets, or a host
+    /// name, which listens on every address it resolves to.
     public var host: String = "0.0.0.0"
     public var port: Int = 8080
     public var eventLoopCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

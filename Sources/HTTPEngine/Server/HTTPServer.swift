@@ -4,7 +4,12 @@ import Synchronization
 
 public struct HTTPServerError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The system's error number, when a system call failed.
+    public var code: Int32?
+    public init(_ description: String, code: Int32? = nil) {
+        self.description = description
+        self.code = code
+    }
 }
 
 /// The engine's entry point: binds the configured addresses, runs a fixed pool of event loops
@@ -157,20 +162,74 @@ public final class HTTPServer: Sendable {
         if inet_pton(AF_INET6, bare, &a6) == 1 {
             return [try bindV6(a6, port: port, v6Only: false, backlog: backlog, display: "[\(bare)]:\(port)")]
         }
-        // A host name: bind its first address.
+        return try bindResolved(host, port: port, backlog: backlog)
+    }
+
+    /// A host name listens on every address it resolves to, on one port, as users expect:
+    /// `localhost` is often both ::1 and 127.0.0.1, and a client may try either. An address the
+    /// system cannot bind here (IPv6 turned off, say) is passed over if another one binds.
+    private func bindResolved(_ host: String, port: Int, backlog: Int32) throws -> [Int32] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_PASSIVE
         var result: UnsafeMutablePointer<addrinfo>? = nil
-        let rc = getaddrinfo(host, String(port), &hints, &result)
-        guard rc == 0, let info = result else {
+        let rc = getaddrinfo(host, nil, &hints, &result)
+        guard rc == 0, result != nil else {
             throw HTTPServerError("Cannot resolve listen host \(host): \(String(cString: gai_strerror(rc)))")
         }
         defer { freeaddrinfo(result) }
-        let fd = try Socket.listen(family: info.pointee.ai_family, address: info.pointee.ai_addr, length: info.pointee.ai_addrlen,
-                                   v6Only: nil, backlog: backlog, display: "\(host):\(port)")
-        return [fd]
+        var addresses: [(family: Int32, v4: in_addr, v6: in6_addr)] = []
+        var cursor = result
+        while let info = cursor {
+            cursor = info.pointee.ai_next
+            switch info.pointee.ai_family {
+            case AF_INET:
+                let address = UnsafeRawPointer(info.pointee.ai_addr).load(as: sockaddr_in.self).sin_addr
+                if !addresses.contains(where: { $0.family == AF_INET && $0.v4.s_addr == address.s_addr }) {
+                    addresses.append((AF_INET, address, in6_addr()))
+                }
+            case AF_INET6:
+                let address = UnsafeRawPointer(info.pointee.ai_addr).load(as: sockaddr_in6.self).sin6_addr
+                let bytes = withUnsafeBytes(of: address) { Array($0) }
+                if !addresses.contains(where: { $0.family == AF_INET6 && withUnsafeBytes(of: $0.v6) { Array($0) } == bytes }) {
+                    addresses.append((AF_INET6, in_addr(), address))
+                }
+            default:
+                continue
+            }
+        }
+        var fds: [Int32] = []
+        var chosenPort = port
+        var passedOver: HTTPServerError?
+        for address in addresses {
+            do {
+                let fd: Int32
+                if address.family == AF_INET {
+                    var v4 = address.v4
+                    fd = try bindV4(v4.s_addr, port: chosenPort, backlog: backlog, display: "\(host) (\(Self.text(AF_INET, &v4))):\(chosenPort)")
+                } else {
+                    var v6 = address.v6
+                    fd = try bindV6(v6, port: chosenPort, v6Only: addresses.count > 1, backlog: backlog,
+                                    display: "\(host) ([\(Self.text(AF_INET6, &v6))]):\(chosenPort)")
+                }
+                fds.append(fd)
+                if chosenPort == 0 { chosenPort = Socket.localPort(fd) }
+            } catch let error as HTTPServerError where [EADDRNOTAVAIL, EAFNOSUPPORT, EPROTONOSUPPORT].contains(error.code ?? 0) {
+                passedOver = error
+            } catch {
+                for fd in fds { close(fd) }
+                throw error
+            }
+        }
+        guard !fds.isEmpty else { throw passedOver ?? HTTPServerError("Cannot resolve listen host \(host): no address") }
+        return fds
+    }
+
+    private static func text(_ family: Int32, _ address: UnsafeRawPointer) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        inet_ntop(family, address, &buffer, socklen_t(buffer.count))
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     private func bindV4(_ address: in_addr_t, port: Int, backlog: Int32, display: String) throws -> Int32 {

@@ -42,19 +42,22 @@ enum Socket {
     static func listen(family: Int32, address: UnsafeRawPointer, length: socklen_t, v6Only: Bool?, backlog: Int32,
                        display: String) throws -> Int32 {
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw HTTPServerError("Cannot create a socket for \(display): \(errnoMessage())") }
+        guard fd >= 0 else {
+            let code = errno
+            throw HTTPServerError("Cannot create a socket for \(display): \(errnoMessage(code))", code: code)
+        }
         setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
         if family == AF_INET6, let v6Only { setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, v6Only ? 1 : 0) }
         if bind(fd, address.assumingMemoryBound(to: sockaddr.self), length) != 0 {
             let code = errno
             close(fd)
-            if code == EADDRINUSE { throw HTTPServerError("Cannot listen on \(display): address already in use") }
-            throw HTTPServerError("Cannot bind \(display): \(errnoMessage(code))")
+            if code == EADDRINUSE { throw HTTPServerError("Cannot listen on \(display): address already in use", code: code) }
+            throw HTTPServerError("Cannot bind \(display): \(errnoMessage(code))", code: code)
         }
         if Glibc.listen(fd, backlog) != 0 {
             let code = errno
             close(fd)
-            throw HTTPServerError("Cannot listen on \(display): \(errnoMessage(code))")
+            throw HTTPServerError("Cannot listen on \(display): \(errnoMessage(code))", code: code)
         }
         return fd
     }
