@@ -127,7 +127,8 @@ final class ConfigurationParserTests: XCTestCase {
         XCTAssertEqual(usageError(["--port", "http"]), "carewatch serve: --port 'http' is not a port (0-65535)")
         XCTAssertEqual(usageError(["--port=70000"]), "carewatch serve: --port '70000' is not a port (0-65535)")
         XCTAssertEqual(usageError([], ["CAREWATCH_PORT": "-1"]), "carewatch serve: CAREWATCH_PORT='-1' is not a port (0-65535)")
-        XCTAssertTrue(usageError(["--host", "example.org"]).contains("is not an IP address"))
+        XCTAssertEqual(usageError(["--host", "1.2.3"]),
+                       "carewatch serve: --host '1.2.3' is not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1, ::1), * or a host name (e.g. localhost)")
         XCTAssertTrue(usageError(["--max-body-bytes", "0"]).contains("is not a size"))
         XCTAssertTrue(usageError(["--max-body-bytes", "1PB"]).contains("is not a size"))
         XCTAssertTrue(usageError(["--idle-timeout", "0"]).contains("is not a duration above 0"))

@@ -28,11 +28,13 @@ final class ConfigurationValuesTests: XCTestCase {
     }
 
     func testHosts() throws {
-        for good in ["0.0.0.0", "::", "*", "127.0.0.1", "::1", "localhost", "192.168.1.20", "fe80::1"] {
+        for good in ["0.0.0.0", "::", "*", "127.0.0.1", "::1", "localhost", "192.168.1.20", "fe80::1", "example.org", "api-1.internal"] {
             XCTAssertEqual(try ConfigurationValues.host(good), good)
         }
         XCTAssertEqual(try ConfigurationValues.host("[::1]"), "::1")
-        for bad in ["", "example.org", "256.0.0.1", "1.2.3", "::g", " 127.0.0.1"] {
+        XCTAssertEqual(try ConfigurationValues.host("LocalHost"), "localhost")
+        for bad in ["", "256.0.0.1", "1.2.3", "::g", " 127.0.0.1", "-a.example", "a..b", "under_score", "a b", "[localhost]",
+                    String(repeating: "a", count: 64) + ".example"] {
             XCTAssertThrowsError(try ConfigurationValues.host(bad), bad)
         }
     }

@@ -24,23 +24,39 @@ enum HealthcheckClient {
     static func fetchStatus(_ target: HealthcheckTarget) -> Outcome {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICHOST
         var list: UnsafeMutablePointer<addrinfo>?
         let host = HealthcheckTarget.connectHost(forListenHost: target.host)
-        guard getaddrinfo(host, String(target.port), &hints, &list) == 0, let info = list else {
-            return .failure("cannot resolve \(host)")
+        let resolved = getaddrinfo(host, String(target.port), &hints, &list)
+        guard resolved == 0, list != nil else {
+            return .failure("cannot resolve \(host): \(String(cString: gai_strerror(resolved)))")
         }
         defer { freeaddrinfo(list) }
-        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
-        guard fd >= 0 else { return .failure("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: Int(target.timeout), tv_usec: Int((target.timeout - Double(Int(target.timeout))) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
-            return .failure("cannot connect to \(host) port \(target.port): \(String(cString: strerror(errno)))")
+        // A name may stand for several addresses (localhost: ::1 and 127.0.0.1): the first
+        // that accepts the connection is asked, as any client would.
+        var fd: Int32 = -1
+        var failure = "no address"
+        var cursor = list
+        while let info = cursor, fd < 0 {
+            cursor = info.pointee.ai_next
+            let candidate = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            guard candidate >= 0 else {
+                failure = String(cString: strerror(errno))
+                continue
+            }
+            var timeout = timeval(tv_sec: Int(target.timeout), tv_usec: Int((target.timeout - Double(Int(target.timeout))) * 1_000_000))
+            setsockopt(candidate, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(candidate, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            if connect(candidate, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+                fd = candidate
+            } else {
+                failure = String(cString: strerror(errno))
+                close(candidate)
+            }
         }
-        let request = "GET \(target.path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n"
+        guard fd >= 0 else { return .failure("cannot connect to \(host) port \(target.port): \(failure)") }
+        defer { close(fd) }
+        let authority = host.contains(":") ? "[\(host)]" : host
+        let request = "GET \(target.path) HTTP/1.1\r\nHost: \(authority)\r\nConnection: close\r\n\r\n"
         let sent = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
         guard sent == request.utf8.count else { return .failure("could not send the request") }
         var buffer = [UInt8](repeating: 0, count: 256)

@@ -4,7 +4,8 @@
 /// parts that use a setting never need to know where it came from.
 public struct CarewatchConfiguration: Sendable, Equatable {
     // Listening
-    /// `0.0.0.0`, `::`, `*` (both families), `127.0.0.1`, `::1` or another address literal.
+    /// `0.0.0.0`, `::`, `*` (both families), `127.0.0.1`, `::1`, another address literal, or a
+    /// host name (listened on at every address it resolves to).
     public var host: String = "0.0.0.0"
     /// 0 lets the system pick a free port (tests).
     public var port: Int = 8080

@@ -52,7 +52,7 @@ extension ConfigurationOption {
     public static let all: [ConfigurationOption] = [
         ConfigurationOption(
             flag: "host", environmentVariable: "CAREWATCH_HOST", valueName: "ADDRESS",
-            summary: "address to listen on: 0.0.0.0, ::, * (IPv4 and IPv6), 127.0.0.1, ::1",
+            summary: "address or host name to listen on: 0.0.0.0, ::, * (IPv4 and IPv6), 127.0.0.1, ::1, or a name such as localhost (every address it resolves to)",
             defaultValue: "0.0.0.0", subcommands: listeners
         ) { config, text throws(ConfigurationValues.Invalid) in config.host = try ConfigurationValues.host(text) },
         ConfigurationOption(

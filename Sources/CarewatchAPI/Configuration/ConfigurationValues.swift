@@ -23,15 +23,31 @@ enum ConfigurationValues {
         return value
     }
 
-    /// Address literals only: resolving names would make start-up depend on DNS.
+    /// An address literal (brackets around IPv6 allowed), `*`, or a host name such as
+    /// `localhost`, which is resolved when the server starts and listens on every address it
+    /// resolves to. Only the spelling is checked here: the parser touches no network.
     static func host(_ text: String) throws(Invalid) -> String {
-        if text == "*" || text == "localhost" { return text }
+        if text == "*" { return text }
         var literal = text
         if literal.hasPrefix("["), literal.hasSuffix("]") { literal = String(literal.dropFirst().dropLast()) }
         var v4 = in_addr()
         var v6 = in6_addr()
         if inet_pton(AF_INET, literal, &v4) == 1 || inet_pton(AF_INET6, literal, &v6) == 1 { return literal }
-        throw Invalid("not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1, ::1) or *")
+        if isHostName(text) { return text.lowercased() }
+        throw Invalid("not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1, ::1), * or a host name (e.g. localhost)")
+    }
+
+    /// RFC 1123: dot-separated labels of 1 to 63 letters, digits and inner hyphens, 253 bytes
+    /// at most, not all digits (so that a mistyped address such as 1.2.3 is not taken for a name).
+    private static func isHostName(_ text: String) -> Bool {
+        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
+        guard (1...253).contains(name.utf8.count) else { return false }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        let wellFormed = labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.utf8.allSatisfy { $0 == UInt8(ascii: "-") || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || ($0 &- 48 < 10) }
+        }
+        return wellFormed && !labels.allSatisfy { $0.utf8.allSatisfy { $0 &- 48 < 10 } }
     }
 
     /// A count with bounds; `what` names the unit in the message.

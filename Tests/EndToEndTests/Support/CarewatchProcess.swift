@@ -130,9 +130,12 @@ final class CarewatchProcess {
     private(set) var exited = false
 
     /// Starts the process; does not wait for readiness (see `waitUntilReady`).
-    /// - Parameter flags: false passes only `arguments` (settings then come from `environment`).
-    init(dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:], flags: Bool = true) throws {
-        let binary = try CarewatchBinary.require()
+    /// - Parameters:
+    ///   - flags: false passes only `arguments` (settings then come from `environment`).
+    ///   - executable: runs this instead of the binary (a wrapper that execs it).
+    init(dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:], flags: Bool = true,
+         executable: String? = nil) throws {
+        let binary = try executable ?? CarewatchBinary.require()
         self.port = try port ?? freePort()
         self.dataDirectory = dataDirectory
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("carewatch-log-\(UUID().uuidString)")
@@ -230,8 +233,10 @@ class EndToEndTestCase: XCTestCase {
         super.tearDown()
     }
 
-    func launch(_ dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:], flags: Bool = true) throws -> CarewatchProcess {
-        let process = try CarewatchProcess(dataDirectory: dataDirectory, port: port, arguments: arguments, environment: environment, flags: flags)
+    func launch(_ dataDirectory: URL, port: Int? = nil, arguments: [String] = [], environment: [String: String] = [:], flags: Bool = true,
+                executable: String? = nil) throws -> CarewatchProcess {
+        let process = try CarewatchProcess(dataDirectory: dataDirectory, port: port, arguments: arguments, environment: environment, flags: flags,
+                                           executable: executable)
         processes.append(process)
         return process
     }
