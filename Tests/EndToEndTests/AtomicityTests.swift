@@ -7,12 +7,99 @@ import Glibc
 
 /// All-or-nothing across a crash: an import or a cascading delete that the process was killed
 /// in the middle of is, after a restart, either wholly there or wholly absent.
+///
+/// Each kill is placed, not hoped for: the test watches the data directory's journal and kills
+/// the moment it grows past the last acknowledged record, that is while the commit is being
+/// written or flushed and before its answer is sent. After the kill it reads what the client
+/// got, so every kill is classified (journal grown? answer received?) and the suite asserts
+/// that kills landed mid-commit, not only that outcomes looked right. Other kills fall at a
+/// moment drawn from a seeded generator (seed 20261129, or CAREWATCH_TEST_SEED; it is printed).
 final class AtomicityTests: EndToEndTestCase {
     private static let header = "council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\n"
     private static let councils = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000006", "E06000007", "E06000008",
                                    "E08000001", "E08000002", "E08000003", "E08000004", "E09000002", "E09000003", "E10000003", "E10000006"]
 
-    /// A project workforce CSV of 16 councils × `years` rows, all tagged with `source`.
+    /// When to kill, relative to a write that is in flight.
+    private enum Moment: CustomStringConvertible {
+        /// As soon as the journal is longer than before the request: mid-commit.
+        case journalGrows
+        /// This many microseconds after the request was sent.
+        case after(useconds_t)
+        /// After the client has the answer.
+        case answered
+
+        var description: String {
+            switch self {
+            case .journalGrows: return "when the journal grows"
+            case .after(let micros): return "\(micros) µs after sending"
+            case .answered: return "after the answer"
+            }
+        }
+    }
+
+    /// Where a kill landed.
+    private struct Kill: CustomStringConvertible {
+        var moment: Moment
+        /// The journal holds more than every acknowledged record: the write had reached it.
+        var journalGrew: Bool
+        /// The client got the write's answer before the process died.
+        var answered: Bool
+        var midCommit: Bool { journalGrew && !answered }
+
+        var description: String { "killed \(moment): journal \(journalGrew ? "grown" : "unchanged"), \(answered ? "answered" : "unanswered")" }
+    }
+
+    /// SplitMix64: a small generator whose whole state is the seed, so a run can be replayed.
+    private struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    private func seededGenerator() -> SeededGenerator {
+        let seed = ProcessInfo.processInfo.environment["CAREWATCH_TEST_SEED"].flatMap { UInt64($0) } ?? 20_261_129
+        print("\(name): CAREWATCH_TEST_SEED=\(seed)")
+        return SeededGenerator(state: seed)
+    }
+
+    /// Bytes in the data directory's journal segments.
+    private func journalBytes(_ directory: URL) -> Int {
+        files(in: directory, prefix: "journal-").reduce(0) { total, url in
+            total + ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
+        }
+    }
+
+    /// Sends `request`, kills the server at `moment`, and says where the kill landed.
+    private func kill(_ server: CarewatchProcess, directory: URL, during request: [UInt8], method: String, at moment: Moment) throws -> Kill {
+        let acknowledged = journalBytes(directory)
+        let connection = try RawHTTPConnection(port: server.port, timeout: 30)
+        connection.send(request)
+        var answered = false
+        switch moment {
+        case .journalGrows:
+            let deadline = Date().addingTimeInterval(60)
+            while journalBytes(directory) <= acknowledged && Date() < deadline && server.isRunning { sched_yield() }
+        case .after(let micros):
+            usleep(micros)
+        case .answered:
+            let response = try connection.readResponse(method: method)
+            XCTAssertTrue((200..<300).contains(response.status), "\(response)")
+            answered = true
+        }
+        server.killHard()
+        // Nothing writes after the kill: the journal now is the journal at the moment of death,
+        // and an answer sent before it is waiting in this socket.
+        let grew = journalBytes(directory) > acknowledged
+        if !answered, let response = try? connection.readResponse(method: method) { answered = (200..<300).contains(response.status) }
+        return Kill(moment: moment, journalGrew: grew, answered: answered)
+    }
+
+    /// A project workforce CSV of 15 councils × `years` rows, all tagged with `source`.
     private func importFile(source: String, years: ClosedRange<Int>) -> [UInt8] {
         var csv = Self.header
         for council in Self.councils.filter({ $0 != "E10000006" }) {
@@ -31,61 +118,76 @@ final class AtomicityTests: EndToEndTestCase {
     }
 
     func testImportKilledMidwayIsAllOrNothing() throws {
+        var generator = seededGenerator()
         let directory = try temporaryDirectory(self, "atomic-import")
-        var outcomes: [String] = []
-        for round in 0..<4 {
-            let server = try start(directory)
-            let source = "import-round-\(round)"
-            let body = importFile(source: source, years: 2030...2099)
-            let connection = try RawHTTPConnection(port: server.port, timeout: 30)
-            connection.send(RawHTTPConnection.requestBytes("POST", "/v1/import", headers: authorized([("Content-Type", "text/csv")]), body: body))
-            // Odd rounds wait for the answer; even rounds kill at a random moment, before,
-            // during or after the commit.
-            var acknowledged = false
-            if round % 2 == 1 {
-                let response = try connection.readResponse(method: "POST")
-                XCTAssertEqual(response.status, 200, "\(response)")
-                acknowledged = response.status == 200
-            } else {
-                usleep(useconds_t(Int.random(in: 0...250_000)))
+        // Mid-commit kills first (each tried until one lands there), then the rest in a seeded order.
+        var moments: [Moment] = [.journalGrows, .journalGrows, .answered,
+                                 .after(useconds_t(Int.random(in: 0...250_000, using: &generator)))]
+        moments[2...].shuffle(using: &generator)
+        var kills: [Kill] = []
+        for (round, moment) in moments.enumerated() {
+            for attempt in 1...5 {
+                let server = try start(directory)
+                let source = "import-round-\(round)-\(attempt)"
+                let request = RawHTTPConnection.requestBytes("POST", "/v1/import", headers: authorized([("Content-Type", "text/csv")]),
+                                                             body: importFile(source: source, years: 2030...2099))
+                let kill = try kill(server, directory: directory, during: request, method: "POST", at: moment)
+                let restarted = try start(directory)
+                let found = try rows(from: source, on: restarted)
+                // 15 councils × 3 sampled years.
+                XCTAssertTrue(found == 0 || found == 45, "round \(round), \(kill): partial import after a crash (\(found) of 45 sampled rows)")
+                if kill.answered { XCTAssertEqual(found, 45, "round \(round), \(kill): an acknowledged import is durable") }
+                if !kill.journalGrew { XCTAssertEqual(found, 0, "round \(round), \(kill): nothing reached the journal, so nothing is there") }
+                restarted.killHard()
+                kills.append(kill)
+                if case .journalGrows = moment, !kill.midCommit { continue }
+                break
             }
-            server.killHard()
-            let restarted = try start(directory)
-            let found = try rows(from: source, on: restarted)
-            // 15 councils × 3 sampled years.
-            XCTAssertTrue(found == 0 || found == 45, "round \(round): partial import after a crash (\(found) of 45 sampled rows)")
-            if acknowledged { XCTAssertEqual(found, 45, "round \(round): an acknowledged import is durable") }
-            outcomes.append(found == 0 ? "absent" : "present")
-            restarted.killHard()
         }
-        print("import outcomes across kills: \(outcomes)")
+        print("\(name): \(kills)")
+        XCTAssertGreaterThanOrEqual(kills.filter(\.midCommit).count, 2, "kills landed mid-commit: \(kills)")
     }
 
     func testCascadingDeleteKilledMidwayIsAllOrNothing() throws {
+        var generator = seededGenerator()
         let directory = try temporaryDirectory(self, "atomic-delete")
-        for (round, council) in ["E08000028", "E08000025", "E09000033"].enumerated() {
-            let server = try start(directory)
-            let inspections = try server.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
-            let workforce = try server.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
-            XCTAssertGreaterThan(inspections, 0)
-            XCTAssertGreaterThan(workforce, 0)
-            let connection = try RawHTTPConnection(port: server.port, timeout: 30)
-            connection.send(RawHTTPConnection.requestBytes("DELETE", "/v1/councils/\(council)", headers: authorized()))
-            usleep(useconds_t(Int.random(in: 0...3_000)))
-            server.killHard()
-            let restarted = try start(directory)
-            let stillThere = try restarted.client.request("GET", "/v1/councils/\(council)").status == 200
-            let inspectionsAfter = try restarted.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
-            let workforceAfter = try restarted.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
-            if stillThere {
-                XCTAssertEqual(inspectionsAfter, inspections, "round \(round): council kept, so all its inspections")
-                XCTAssertEqual(workforceAfter, workforce, "round \(round)")
-            } else {
-                XCTAssertEqual(inspectionsAfter, 0, "round \(round): council gone, so its inspections too")
-                XCTAssertEqual(workforceAfter, 0, "round \(round)")
+        let councils = ["E08000028", "E08000025", "E09000033", "E06000043"]
+        var moments: [Moment] = [.journalGrows, .journalGrows, .after(useconds_t(Int.random(in: 0...3_000, using: &generator))), .answered]
+        moments.shuffle(using: &generator)
+        var kills: [Kill] = []
+        var remaining = councils[...]
+        for (round, moment) in moments.enumerated() {
+            for _ in 1...5 {
+                guard let council = remaining.first else { break }
+                let server = try start(directory)
+                let inspections = try server.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
+                let workforce = try server.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
+                XCTAssertGreaterThan(inspections, 0)
+                XCTAssertGreaterThan(workforce, 0)
+                let request = RawHTTPConnection.requestBytes("DELETE", "/v1/councils/\(council)", headers: authorized())
+                let kill = try kill(server, directory: directory, during: request, method: "DELETE", at: moment)
+                let restarted = try start(directory)
+                let stillThere = try restarted.client.request("GET", "/v1/councils/\(council)").status == 200
+                let inspectionsAfter = try restarted.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
+                let workforceAfter = try restarted.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
+                if stillThere {
+                    XCTAssertFalse(kill.answered, "round \(round), \(kill): an acknowledged delete is durable")
+                    XCTAssertEqual(inspectionsAfter, inspections, "round \(round), \(kill): council kept, so all its inspections")
+                    XCTAssertEqual(workforceAfter, workforce, "round \(round), \(kill)")
+                } else {
+                    XCTAssertTrue(kill.journalGrew, "round \(round), \(kill): gone only if the delete reached the journal")
+                    XCTAssertEqual(inspectionsAfter, 0, "round \(round), \(kill): council gone, so its inspections too")
+                    XCTAssertEqual(workforceAfter, 0, "round \(round), \(kill)")
+                    remaining = remaining.dropFirst()
+                }
+                restarted.killHard()
+                kills.append(kill)
+                if case .journalGrows = moment, !kill.midCommit { continue }
+                break
             }
-            restarted.killHard()
         }
+        print("\(name): \(kills)")
+        XCTAssertGreaterThanOrEqual(kills.filter(\.midCommit).count, 2, "kills landed mid-commit: \(kills)")
     }
 
     func testSIGINTDrainsLikeSIGTERM() throws {
