@@ -19,6 +19,28 @@ final class ConfigurationHelpTests: XCTestCase {
         }
     }
 
+    func testHelpFitsATerminal() {
+        for text in [HelpText.overview] + Subcommand.allCases.map(HelpText.text(for:)) {
+            for line in text.split(separator: "\n") {
+                XCTAssertLessThanOrEqual(line.count, HelpText.lineWidth, String(line))
+            }
+        }
+    }
+
+    /// Each command's help says what it does with the data directory: the commands that only
+    /// read it do not promise to create it.
+    func testTheDataDirectoryIsDescribedAsEachCommandUsesIt() {
+        for subcommand in [Subcommand.serve, .import, .restore] {
+            XCTAssertTrue(HelpText.text(for: subcommand).contains("created if missing"), "\(subcommand)")
+        }
+        for subcommand in [Subcommand.export, .check] {
+            let text = HelpText.text(for: subcommand)
+            XCTAssertFalse(text.contains("created if missing"), "\(subcommand)")
+            XCTAssertTrue(text.contains("must exist"), "\(subcommand)")
+        }
+        XCTAssertFalse(HelpText.text(for: .import).contains("start even past"), "import does not start anything")
+    }
+
     func testOverviewNamesEveryCommand() {
         for subcommand in Subcommand.allCases {
             XCTAssertTrue(HelpText.overview.contains("  \(subcommand.rawValue)"), "\(subcommand)")

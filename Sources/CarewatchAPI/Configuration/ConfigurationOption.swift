@@ -46,7 +46,7 @@ extension ConfigurationOption {
     private static let storeUsers: Set<Subcommand> = [.serve, .import, .export, .restore, .check]
     private static let serveOnly: Set<Subcommand> = [.serve]
     private static let listeners: Set<Subcommand> = [.serve, .healthcheck]
-    private static let loggers: Set<Subcommand> = [.serve, .import, .export, .restore, .check]
+    private static let loggers: Set<Subcommand> = [.serve, .import, .export, .restore]
 
     /// Every setting, in the order help and the README list them.
     public static let all: [ConfigurationOption] = [
@@ -67,7 +67,7 @@ extension ConfigurationOption {
         ) { config, text throws(ConfigurationValues.Invalid) in config.dataDirectory = try ConfigurationValues.path(text) },
         ConfigurationOption(
             flag: "seed", environmentVariable: "CAREWATCH_SEED", valueName: "FILE",
-            summary: "JSON import document to load instead of the embedded data when the data directory is empty",
+            summary: "an import document (JSON, or one CSV file) loaded instead of the embedded data when the data directory is empty",
             defaultValue: "embedded data", subcommands: serveOnly
         ) { config, text throws(ConfigurationValues.Invalid) in config.seedFile = try ConfigurationValues.path(text) },
         ConfigurationOption(

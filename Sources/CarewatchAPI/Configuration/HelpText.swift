@@ -12,7 +12,7 @@ public enum HelpText {
           import FILE      add a JSON import document or a CSV file to the data directory's data
           export [FILE]    write the whole store as one JSON document, a backup (default: standard output)
           restore FILE     make a data directory hold exactly what a backup (an export) holds
-          check [DIR]      verify a data directory's snapshot and journal without serving
+          check [DATA_DIR] verify a data directory's snapshots and journal without serving
           healthcheck      exit 0 if the server on CAREWATCH_PORT answers /readyz with 200
 
         Every option can also be set by its environment variable; a flag wins over its variable.
@@ -35,21 +35,41 @@ public enum HelpText {
         }
         rows.append(("-h, --help", "show this help", ""))
         let width = rows.map(\.0.count).max() ?? 0
+        let indent = String(repeating: " ", count: width + 4)
         for (flag, summary, details) in rows {
-            let padding = String(repeating: " ", count: width - flag.count + 2)
-            text += "  \(flag)\(padding)\(summary)\n"
-            if !details.isEmpty {
-                text += "  \(String(repeating: " ", count: width + 2))\(details)\n"
-            }
+            let lines = wrapped(summary, width: lineWidth - indent.count) + (details.isEmpty ? [] : [details])
+            text += "  \(flag)\(String(repeating: " ", count: width - flag.count + 2))\(lines[0])\n"
+            for line in lines.dropFirst() { text += indent + line + "\n" }
         }
         return text
     }
 
-    /// healthcheck reads the server's own settings to find it, so they read differently there.
+    /// Help fits an 100-column terminal.
+    static let lineWidth = 100
+
+    /// `text` in lines of at most `width` characters, broken at spaces.
+    private static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + [line]
+    }
+
+    /// Where a command uses a setting differently from the server, its help says how:
+    /// healthcheck reads the server's own settings to find it, export and check only read.
     private static func summary(of option: ConfigurationOption, for subcommand: Subcommand) -> String {
         switch (subcommand, option.flag) {
-        case (.healthcheck, "host"): return "the server's listen address (0.0.0.0, * and :: are asked on loopback)"
+        case (.healthcheck, "host"): return "the server's --host (0.0.0.0, * and :: are asked on loopback; a name is resolved)"
         case (.healthcheck, "port"): return "the server's port"
+        case (.export, "data-dir"), (.check, "data-dir"): return "the data directory to read; it must exist"
+        case (.import, "recover"), (.export, "recover"):
+            return "open the data directory even past damaged journal records, skipping them (their changes are lost)"
         default: return option.summary
         }
     }
@@ -70,7 +90,8 @@ public enum HelpText {
         case .serve:
             return """
                 Serves the API over HTTP/1.1 until SIGTERM or SIGINT, then drains in-flight requests and
-                writes a snapshot. An empty data directory starts with the embedded data (or --seed).
+                writes a final snapshot of any changes. A missing or empty data directory starts with the
+                embedded data (or --seed).
                 """
         case .import:
             return """
