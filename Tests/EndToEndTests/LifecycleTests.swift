@@ -25,6 +25,7 @@ final class LifecycleTests: EndToEndTestCase {
         let export = try runCarewatch(["export", "--data-dir", directory.path])
         XCTAssertNotEqual(export.status, 0)
         XCTAssertTrue(export.stderr.contains("in use"), "\(export)")
+        XCTAssertTrue(export.stderr.contains("GET /v1/export"), "says what to do instead: \(export)")
     }
 
     func testSIGTERMDrainsAndExitsZeroWithTheDataKept() throws {

@@ -36,7 +36,7 @@ public enum CarewatchCLI {
             FileHandle.standardError.write(Data("\(error.message)\n".utf8))
             return UsageError.exitStatus
         } catch {
-            let message = CommandFailure.describe(error, directory: command.configuration?.dataDirectory ?? "")
+            let message = CommandFailure.describe(error, of: command)
             FileHandle.standardError.write(Data("\(command.name): \(message)\n".utf8))
             return 1
         }

@@ -11,14 +11,20 @@ struct CommandFailure: Error, Sendable {
 
     /// Any error a command can end with, in the command line's words: what went wrong, then
     /// which flag or command helps, as the store and the engine cannot know them.
-    static func describe(_ error: any Error, directory: String) -> String {
+    static func describe(_ error: any Error, of command: Command) -> String {
+        let directory = command.configuration?.dataDirectory ?? ""
         switch error {
         case let failure as CommandFailure:
             return failure.message
         case let error as StoreError:
             switch error {
             case .locked:
-                return "\(error); stop it, or name another directory with --data-dir"
+                switch command {
+                case .importFile: return "\(error); stop the server first, or send the file to it: POST /v1/import"
+                case .export: return "\(error); stop the server first, or ask it: GET /v1/export"
+                case .restore: return "\(error); stop the server first"
+                default: return "\(error); stop it, or name another directory with --data-dir"
+                }
             case .holdsData:
                 return "\(error); restore replaces it only when given --replace, or restore into a new directory"
             case _ where error.recoverySkipsIt:

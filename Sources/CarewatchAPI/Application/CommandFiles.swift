@@ -6,11 +6,13 @@ import Glibc
 /// The files the offline commands read and write, with the system's reason in every failure
 /// ("cannot read backup.json: No such file or directory").
 enum CommandFiles {
-    /// The whole of `path`, or standard input for "-".
-    static func read(_ path: String) throws(CommandFailure) -> [UInt8] {
+    /// The whole of `path`, or standard input for "-". `what` names the file in a failure
+    /// ("cannot read the --seed file x.json: …").
+    static func read(_ path: String, what: String? = nil) throws(CommandFailure) -> [UInt8] {
         if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        let failure = { () -> CommandFailure in CommandFiles.failure(what.map { "cannot read \($0)" } ?? "cannot read", path) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("cannot read", path) }
+        guard descriptor >= 0 else { throw failure() }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -18,7 +20,7 @@ enum CommandFiles {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw failure("cannot read", path)
+                throw failure()
             }
             if count == 0 { return bytes }
             bytes += buffer[0..<count]

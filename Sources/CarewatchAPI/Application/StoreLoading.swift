@@ -21,12 +21,7 @@ extension CarewatchConfiguration {
         let store = try Store.open(claim, options: options)
         guard let seedFile, store.startedEmpty else { return store }
         do {
-            let bytes: [UInt8]
-            do {
-                bytes = try CommandFiles.read(seedFile)
-            } catch {
-                throw CommandFailure("--seed: \(error.message)")
-            }
+            let bytes = try CommandFiles.read(seedFile, what: "the --seed file")
             do {
                 _ = try BulkImport.apply(bytes, as: nil, to: store)
             } catch let error as ImportError {
