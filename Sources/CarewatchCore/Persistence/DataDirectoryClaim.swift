@@ -15,11 +15,12 @@ import Darwin
 /// the disk as it found it (`Store.discard`).
 public final class DataDirectoryClaim: @unchecked Sendable {
     public let path: String
-    /// The directories this claim made (the data directory and any missing parents), outermost first.
-    public let madeDirectories: [String]
-    /// Whether the directory held no snapshot and no journal when it was claimed.
-    public let heldNoData: Bool
+    /// Whether the directory held no data when it was claimed: no snapshot and no journal, or
+    /// (once loading has looked) nothing in them.
+    var heldNoData: Bool
     let fileSystem: FileSystem
+    /// The directories this claim made (the data directory and any missing parents), outermost first.
+    private let madeDirectories: [String]
     private let madeLockFile: Bool
     private var descriptor: Int32
 

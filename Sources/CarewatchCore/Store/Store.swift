@@ -84,6 +84,8 @@ public final class Store: @unchecked Sendable {
             try dataDirectory.removeTemporaryFiles()
             loaded = try Recovery.load(dataDirectory, options: options, repair: true)
             if loaded.isEmpty && !options.startEmpty { throw StoreError.empty(directory: claim.path) }
+            // Files that hold no record (an empty journal, a torn first write) are no data.
+            if loaded.isEmpty { claim.heldNoData = true }
             if let last = loaded.lastSegment {
                 journal = try JournalWriter(directory: dataDirectory, path: last.path, firstSequence: last.firstSequence, size: last.length)
             } else {
