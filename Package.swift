@@ -46,13 +46,14 @@ let package = Package(
 
         // A raw-socket HTTP/1.1 client shared by the suites that talk to a real server.
         .target(name: "HTTPTestClient", path: "Tests/HTTPTestClient"),
-        // Locates the repository's data/ folder for the suites that read the official files.
+        // Locates the repository's data/ folder for the suites that read the official files,
+        // and a seeded generator for randomised tests.
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
 
         .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine"]),
         .testTarget(name: "CarewatchCoreTests", dependencies: ["CarewatchCore", "HexEncoding", "TestFixtures"]),
         .testTarget(name: "CarewatchAPITests", dependencies: ["CarewatchAPI", "HTTPEngine", "CarewatchCore", "HTTPTestClient", "TestFixtures"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["carewatch", "HTTPTestClient"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["carewatch", "HTTPTestClient", "TestFixtures"]),
         // Rules about the sources themselves (layering, one encoder per job, no dead code).
         .testTarget(name: "RepositoryTests", dependencies: ["TestFixtures"]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTestClient
+import TestFixtures
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -49,22 +50,10 @@ final class AtomicityTests: EndToEndTestCase {
         var description: String { "killed \(moment): journal \(journalGrew ? "grown" : "unchanged"), \(answered ? "answered" : "unanswered")" }
     }
 
-    /// SplitMix64: a small generator whose whole state is the seed, so a run can be replayed.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    private func seededGenerator() -> SeededGenerator {
+    private func seededGenerator() -> SplitMix64 {
         let seed = ProcessInfo.processInfo.environment["CAREWATCH_TEST_SEED"].flatMap { UInt64($0) } ?? 20_261_129
         print("\(name): CAREWATCH_TEST_SEED=\(seed)")
-        return SeededGenerator(state: seed)
+        return SplitMix64(seed: seed)
     }
 
     /// Bytes in the data directory's journal segments.
@@ -117,28 +106,13 @@ final class AtomicityTests: EndToEndTestCase {
         return count
     }
 
-    func testImportKilledMidwayIsAllOrNothing() throws {
-        var generator = seededGenerator()
-        let directory = try temporaryDirectory(self, "atomic-import")
-        // Mid-commit kills first (each tried until one lands there), then the rest in a seeded order.
-        var moments: [Moment] = [.journalGrows, .journalGrows, .answered,
-                                 .after(useconds_t(Int.random(in: 0...250_000, using: &generator)))]
-        moments[2...].shuffle(using: &generator)
+    /// Runs one round per moment. A round meant to land mid-commit is run again (five times at
+    /// most) until it does; at least two kills must have landed there.
+    private func killRounds(_ moments: [Moment], _ round: (_ index: Int, _ moment: Moment) throws -> Kill) rethrows {
         var kills: [Kill] = []
-        for (round, moment) in moments.enumerated() {
-            for attempt in 1...5 {
-                let server = try start(directory)
-                let source = "import-round-\(round)-\(attempt)"
-                let request = RawHTTPConnection.requestBytes("POST", "/v1/import", headers: authorized([("Content-Type", "text/csv")]),
-                                                             body: importFile(source: source, years: 2030...2099))
-                let kill = try kill(server, directory: directory, during: request, method: "POST", at: moment)
-                let restarted = try start(directory)
-                let found = try rows(from: source, on: restarted)
-                // 15 councils × 3 sampled years.
-                XCTAssertTrue(found == 0 || found == 45, "round \(round), \(kill): partial import after a crash (\(found) of 45 sampled rows)")
-                if kill.answered { XCTAssertEqual(found, 45, "round \(round), \(kill): an acknowledged import is durable") }
-                if !kill.journalGrew { XCTAssertEqual(found, 0, "round \(round), \(kill): nothing reached the journal, so nothing is there") }
-                restarted.killHard()
+        for (index, moment) in moments.enumerated() {
+            for _ in 1...5 {
+                let kill = try round(index, moment)
                 kills.append(kill)
                 if case .journalGrows = moment, !kill.midCommit { continue }
                 break
@@ -148,46 +122,66 @@ final class AtomicityTests: EndToEndTestCase {
         XCTAssertGreaterThanOrEqual(kills.filter(\.midCommit).count, 2, "kills landed mid-commit: \(kills)")
     }
 
+    func testImportKilledMidwayIsAllOrNothing() throws {
+        var generator = seededGenerator()
+        let directory = try temporaryDirectory(self, "atomic-import")
+        // Mid-commit kills first, then the rest in a seeded order.
+        var moments: [Moment] = [.journalGrows, .journalGrows, .answered,
+                                 .after(useconds_t(Int.random(in: 0...250_000, using: &generator)))]
+        moments[2...].shuffle(using: &generator)
+        var attempt = 0
+        try killRounds(moments) { round, moment in
+            attempt += 1
+            let server = try start(directory)
+            let source = "import-\(attempt)"
+            let request = RawHTTPConnection.requestBytes("POST", "/v1/import", headers: authorized([("Content-Type", "text/csv")]),
+                                                         body: importFile(source: source, years: 2030...2099))
+            let kill = try kill(server, directory: directory, during: request, method: "POST", at: moment)
+            let restarted = try start(directory)
+            defer { restarted.killHard() }
+            let found = try rows(from: source, on: restarted)
+            // 15 councils × 3 sampled years.
+            XCTAssertTrue(found == 0 || found == 45, "round \(round), \(kill): partial import after a crash (\(found) of 45 sampled rows)")
+            if kill.answered { XCTAssertEqual(found, 45, "round \(round), \(kill): an acknowledged import is durable") }
+            if !kill.journalGrew { XCTAssertEqual(found, 0, "round \(round), \(kill): nothing reached the journal, so nothing is there") }
+            return kill
+        }
+    }
+
     func testCascadingDeleteKilledMidwayIsAllOrNothing() throws {
         var generator = seededGenerator()
         let directory = try temporaryDirectory(self, "atomic-delete")
-        let councils = ["E08000028", "E08000025", "E09000033", "E06000043"]
+        // Each delete that lands takes its council away, so there are councils for every attempt.
+        var councils = ["E08000028", "E08000025", "E09000033", "E06000043", "E08000026", "E08000027",
+                        "E08000029", "E08000030", "E08000031", "E09000001", "E09000002", "E09000003"][...]
         var moments: [Moment] = [.journalGrows, .journalGrows, .after(useconds_t(Int.random(in: 0...3_000, using: &generator))), .answered]
         moments.shuffle(using: &generator)
-        var kills: [Kill] = []
-        var remaining = councils[...]
-        for (round, moment) in moments.enumerated() {
-            for _ in 1...5 {
-                guard let council = remaining.first else { break }
-                let server = try start(directory)
-                let inspections = try server.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
-                let workforce = try server.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
-                XCTAssertGreaterThan(inspections, 0)
-                XCTAssertGreaterThan(workforce, 0)
-                let request = RawHTTPConnection.requestBytes("DELETE", "/v1/councils/\(council)", headers: authorized())
-                let kill = try kill(server, directory: directory, during: request, method: "DELETE", at: moment)
-                let restarted = try start(directory)
-                let stillThere = try restarted.client.request("GET", "/v1/councils/\(council)").status == 200
-                let inspectionsAfter = try restarted.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
-                let workforceAfter = try restarted.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
-                if stillThere {
-                    XCTAssertFalse(kill.answered, "round \(round), \(kill): an acknowledged delete is durable")
-                    XCTAssertEqual(inspectionsAfter, inspections, "round \(round), \(kill): council kept, so all its inspections")
-                    XCTAssertEqual(workforceAfter, workforce, "round \(round), \(kill)")
-                } else {
-                    XCTAssertTrue(kill.journalGrew, "round \(round), \(kill): gone only if the delete reached the journal")
-                    XCTAssertEqual(inspectionsAfter, 0, "round \(round), \(kill): council gone, so its inspections too")
-                    XCTAssertEqual(workforceAfter, 0, "round \(round), \(kill)")
-                    remaining = remaining.dropFirst()
-                }
-                restarted.killHard()
-                kills.append(kill)
-                if case .journalGrows = moment, !kill.midCommit { continue }
-                break
+        try killRounds(moments) { round, moment in
+            let council = try XCTUnwrap(councils.first, "councils left to delete")
+            let server = try start(directory)
+            let inspections = try server.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
+            let workforce = try server.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
+            XCTAssertGreaterThan(inspections, 0)
+            XCTAssertGreaterThan(workforce, 0)
+            let request = RawHTTPConnection.requestBytes("DELETE", "/v1/councils/\(council)", headers: authorized())
+            let kill = try kill(server, directory: directory, during: request, method: "DELETE", at: moment)
+            let restarted = try start(directory)
+            defer { restarted.killHard() }
+            let stillThere = try restarted.client.request("GET", "/v1/councils/\(council)").status == 200
+            let inspectionsAfter = try restarted.client.request("GET", "/v1/inspections?council=\(council)&limit=1").object["total"] as? Int ?? -1
+            let workforceAfter = try restarted.client.request("GET", "/v1/workforce?council=\(council)&limit=1").object["total"] as? Int ?? -1
+            if stillThere {
+                XCTAssertFalse(kill.answered, "round \(round), \(kill): an acknowledged delete is durable")
+                XCTAssertEqual(inspectionsAfter, inspections, "round \(round), \(kill): council kept, so all its inspections")
+                XCTAssertEqual(workforceAfter, workforce, "round \(round), \(kill)")
+            } else {
+                XCTAssertTrue(kill.journalGrew, "round \(round), \(kill): gone only if the delete reached the journal")
+                XCTAssertEqual(inspectionsAfter, 0, "round \(round), \(kill): council gone, so its inspections too")
+                XCTAssertEqual(workforceAfter, 0, "round \(round), \(kill)")
+                councils = councils.dropFirst()
             }
+            return kill
         }
-        print("\(name): \(kills)")
-        XCTAssertGreaterThanOrEqual(kills.filter(\.midCommit).count, 2, "kills landed mid-commit: \(kills)")
     }
 
     func testSIGINTDrainsLikeSIGTERM() throws {
