@@ -11,15 +11,13 @@ import Glibc
 ///
 /// Each kill is placed, not hoped for: the test watches the data directory's journal and kills
 /// the moment it grows past the last acknowledged record, that is while the commit is being
-/// written or flushed and before its answer is sent. After the kill it reads what the client
-/// got, so every kill is classified (journal grown? answer received?) and the suite asserts
-/// that kills landed mid-commit, not only that outcomes looked right. Other kills fall at a
-/// moment drawn from a seeded generator (seed 20261129, or CAREWATCH_TEST_SEED; it is printed).
+/// written or flushed and before its answer is sent (the data directory is put on a disk, not
+/// tmpfs, where there is one, so that the flush takes long enough to aim at). After the kill
+/// it reads what the client got, so every kill is classified (journal grown? answer received?)
+/// and the suite asserts that kills landed mid-commit, not only that outcomes looked right.
+/// Other kills fall at a moment drawn from a seeded generator (seed 20261129, or
+/// CAREWATCH_TEST_SEED; it is printed).
 final class AtomicityTests: EndToEndTestCase {
-    private static let header = "council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\n"
-    private static let councils = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000006", "E06000007", "E06000008",
-                                   "E08000001", "E08000002", "E08000003", "E08000004", "E09000002", "E09000003", "E10000003", "E10000006"]
-
     /// When to kill, relative to a write that is in flight.
     private enum Moment: CustomStringConvertible {
         /// As soon as the journal is longer than before the request: mid-commit.
@@ -56,23 +54,62 @@ final class AtomicityTests: EndToEndTestCase {
         return SplitMix64(seed: seed)
     }
 
-    /// Bytes in the data directory's journal segments.
-    private func journalBytes(_ directory: URL) -> Int {
-        files(in: directory, prefix: "journal-").reduce(0) { total, url in
-            total + ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
+    /// The size of a data directory's journal, cheap enough to poll in a tight loop: one fstat
+    /// per open segment, and a new listing only when the directory itself changes (a new
+    /// segment). The window between a commit's journal write and its answer is short where
+    /// fsync costs nothing (tmpfs), so the watch must see the growth within microseconds.
+    private final class JournalWatch {
+        private let path: String
+        private let directory: Int32
+        private var segments: [Int32] = []
+        private var stamp = timespec()
+
+        init(_ url: URL) {
+            path = url.path
+            directory = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            rescan()
+        }
+
+        deinit {
+            for descriptor in segments { close(descriptor) }
+            close(directory)
+        }
+
+        private func rescan() {
+            for descriptor in segments { close(descriptor) }
+            var info = stat()
+            fstat(directory, &info)
+            stamp = info.st_mtim
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            segments = names.filter { $0.hasPrefix("journal-") }.map { open(path + "/" + $0, O_RDONLY | O_CLOEXEC) }.filter { $0 >= 0 }
+        }
+
+        var bytes: Int {
+            var info = stat()
+            fstat(directory, &info)
+            if info.st_mtim.tv_sec != stamp.tv_sec || info.st_mtim.tv_nsec != stamp.tv_nsec { rescan() }
+            return segments.reduce(0) { total, descriptor in
+                var info = stat()
+                return total + (fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0)
+            }
         }
     }
 
     /// Sends `request`, kills the server at `moment`, and says where the kill landed.
     private func kill(_ server: CarewatchProcess, directory: URL, during request: [UInt8], method: String, at moment: Moment) throws -> Kill {
-        let acknowledged = journalBytes(directory)
+        let journal = JournalWatch(directory)
+        let acknowledged = journal.bytes
         let connection = try RawHTTPConnection(port: server.port, timeout: 30)
         connection.send(request)
         var answered = false
         switch moment {
         case .journalGrows:
             let deadline = Date().addingTimeInterval(60)
-            while journalBytes(directory) <= acknowledged && Date() < deadline && server.isRunning { sched_yield() }
+            var polls = 0
+            while journal.bytes <= acknowledged {
+                polls += 1
+                if polls % 10_000 == 0, Date() > deadline || !server.isRunning { break }
+            }
         case .after(let micros):
             usleep(micros)
         case .answered:
@@ -80,30 +117,64 @@ final class AtomicityTests: EndToEndTestCase {
             XCTAssertTrue((200..<300).contains(response.status), "\(response)")
             answered = true
         }
+        Glibc.kill(server.pid, SIGKILL)
         server.killHard()
         // Nothing writes after the kill: the journal now is the journal at the moment of death,
         // and an answer sent before it is waiting in this socket.
-        let grew = journalBytes(directory) > acknowledged
+        let grew = journal.bytes > acknowledged
         if !answered, let response = try? connection.readResponse(method: method) { answered = (200..<300).contains(response.status) }
         return Kill(moment: moment, journalGrew: grew, answered: answered)
     }
 
-    /// A project workforce CSV of 15 councils × `years` rows, all tagged with `source`.
-    private func importFile(source: String, years: ClosedRange<Int>) -> [UInt8] {
-        var csv = Self.header
-        for council in Self.councils.filter({ $0 != "E10000006" }) {
-            for year in years { csv += "\(council),\(year),\(Double(year) / 10),,,,,,,12.5,,,\(source)\n" }
+    /// A project workforce CSV of every council × every published year (about 1,400 rows, a
+    /// journal record of a third of a megabyte, long enough to write that a kill can land in the
+    /// write itself), each row's `employed_fte` the round's `marker`.
+    private func importFile(councils: [String], marker: Double) -> [UInt8] {
+        var csv = "council,year,employed_fte,caseload\n"
+        for council in councils {
+            for year in Self.years { csv += "\(council),\(year),\(marker),12.5\n" }
         }
         return Array(csv.utf8)
     }
 
-    private func rows(from source: String, on server: CarewatchProcess) throws -> Int {
+    private static let years = 2017...2025
+
+    /// The type of the file system `path` is on, from the mount table (the longest mount point
+    /// that contains it).
+    private static func fileSystemType(of path: String) -> String? {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        var best: (point: String, type: String)?
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            let point = fields[1].replacingOccurrences(of: "\\040", with: " ")
+            let contains = point == "/" || resolved == point || resolved.hasPrefix(point + "/")
+            if contains, point.count >= (best?.point.count ?? -1) { best = (point, String(fields[2])) }
+        }
+        return best?.type
+    }
+
+    /// Rows carrying `marker`, in three sampled years.
+    private func rows(marked marker: Double, on server: CarewatchProcess) throws -> Int {
         var count = 0
-        for year in [2030, 2060, 2099] {
+        for year in [Self.years.lowerBound, 2021, Self.years.upperBound] {
             let response = try server.client.request("GET", "/v1/workforce?year=\(year)&limit=500")
-            count += response.items.filter { $0["source"] as? String == source }.count
+            count += response.items.filter { $0["employed_fte"] as? Double == marker }.count
         }
         return count
+    }
+
+    /// A data directory on a disk where there is one. On tmpfs an fsync costs nothing, so the
+    /// time between a commit's journal write and its answer is too short to aim a kill into
+    /// reliably; the usual temporary directory is tmpfs when CI hides the clone's parent.
+    private func diskDirectory(_ label: String) throws -> URL {
+        let candidates = [FileManager.default.temporaryDirectory.path, "/var/tmp", RepositoryData.packageRoot + "/.build"]
+        let base = candidates.first { access($0, W_OK) == 0 && Self.fileSystemType(of: $0) != "tmpfs" } ?? candidates[0]
+        let url = URL(fileURLWithPath: base).appendingPathComponent("carewatch-e2e-\(label)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
     }
 
     /// Runs one round per moment. A round meant to land mid-commit is run again (five times at
@@ -124,7 +195,7 @@ final class AtomicityTests: EndToEndTestCase {
 
     func testImportKilledMidwayIsAllOrNothing() throws {
         var generator = seededGenerator()
-        let directory = try temporaryDirectory(self, "atomic-import")
+        let directory = try diskDirectory("atomic-import")
         // Mid-commit kills first, then the rest in a seeded order.
         var moments: [Moment] = [.journalGrows, .journalGrows, .answered,
                                  .after(useconds_t(Int.random(in: 0...250_000, using: &generator)))]
@@ -132,17 +203,19 @@ final class AtomicityTests: EndToEndTestCase {
         var attempt = 0
         try killRounds(moments) { round, moment in
             attempt += 1
+            let marker = 1000 + Double(attempt) / 4
             let server = try start(directory)
-            let source = "import-\(attempt)"
+            let councils = try server.client.request("GET", "/v1/councils?limit=500").items.compactMap { $0["code"] as? String }
+            XCTAssertEqual(councils.count, 153)
             let request = RawHTTPConnection.requestBytes("POST", "/v1/import", headers: authorized([("Content-Type", "text/csv")]),
-                                                         body: importFile(source: source, years: 2030...2099))
+                                                         body: importFile(councils: councils, marker: marker))
             let kill = try kill(server, directory: directory, during: request, method: "POST", at: moment)
             let restarted = try start(directory)
             defer { restarted.killHard() }
-            let found = try rows(from: source, on: restarted)
-            // 15 councils × 3 sampled years.
-            XCTAssertTrue(found == 0 || found == 45, "round \(round), \(kill): partial import after a crash (\(found) of 45 sampled rows)")
-            if kill.answered { XCTAssertEqual(found, 45, "round \(round), \(kill): an acknowledged import is durable") }
+            let found = try rows(marked: marker, on: restarted)
+            let all = councils.count * 3
+            XCTAssertTrue(found == 0 || found == all, "round \(round), \(kill): partial import after a crash (\(found) of \(all) sampled rows)")
+            if kill.answered { XCTAssertEqual(found, all, "round \(round), \(kill): an acknowledged import is durable") }
             if !kill.journalGrew { XCTAssertEqual(found, 0, "round \(round), \(kill): nothing reached the journal, so nothing is there") }
             return kill
         }
@@ -150,7 +223,7 @@ final class AtomicityTests: EndToEndTestCase {
 
     func testCascadingDeleteKilledMidwayIsAllOrNothing() throws {
         var generator = seededGenerator()
-        let directory = try temporaryDirectory(self, "atomic-delete")
+        let directory = try diskDirectory("atomic-delete")
         // Each delete that lands takes its council away, so there are councils for every attempt.
         var councils = ["E08000028", "E08000025", "E09000033", "E06000043", "E08000026", "E08000027",
                         "E08000029", "E08000030", "E08000031", "E09000001", "E09000002", "E09000003"][...]
