@@ -76,7 +76,7 @@ final class CLITests: EndToEndTestCase {
         let work = try temporaryDirectory(self, "cli-bad-files")
         let csv = work.appendingPathComponent("bad.csv")
         try Data(("council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\n"
-                  + "E08000028,2030,250.5,,,,,,,14.5,,,cli\nE08000028,2031,100,,250,,,,,,,,cli\n").utf8).write(to: csv)
+                  + "E08000028,2024,250.5,,,,,,,14.5,,,cli\nE08000028,2023,100,,250,,,,,,,,cli\n").utf8).write(to: csv)
 
         // Into a directory that does not exist: refused, and nothing is left (no directory,
         // no lock, no seed), however deep the path.
@@ -95,7 +95,7 @@ final class CLITests: EndToEndTestCase {
         // Into a directory with data: all or nothing.
         let directory = try temporaryDirectory(self, "cli-bad")
         let good = work.appendingPathComponent("good.csv")
-        try Data("council,year,employed_fte\nE08000028,2030,250.5\n".utf8).write(to: good)
+        try Data("council,year,employed_fte\nE08000028,2024,250.5\n".utf8).write(to: good)
         XCTAssertEqual(try runCarewatch(["import", good.path, "--data-dir", directory.path]).status, 0)
         let before = try runCarewatch(["export", "--data-dir", directory.path]).stdout
         XCTAssertEqual(try runCarewatch(["import", csv.path, "--data-dir", directory.path]).status, 1)
