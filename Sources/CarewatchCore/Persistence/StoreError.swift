@@ -40,7 +40,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missing(let directory):
             return "data directory \(directory) does not exist"
         case .empty(let directory):
-            return "data directory \(directory) holds no data yet (no snapshot, no journal)"
+            return "data directory \(directory) holds no data yet"
         case .notADirectory(let path):
             return "data directory \(path) exists and is not a directory"
         case .holdsData(let directory):
