@@ -13,6 +13,8 @@ final class HexTests: XCTestCase {
         XCTAssertEqual(Hex.string(UInt64(1), minimumDigits: 20), "00000000000000000001")
         XCTAssertEqual(Hex.string(UInt8(0x1f), minimumDigits: 4), "001f")
         XCTAssertEqual((0..<16).map { Hex.digit(UInt8($0)) }, Array("0123456789abcdef".utf8))
+        XCTAssertEqual((0..<16).map { Hex.digit(UInt8($0), uppercase: true) }, Array("0123456789ABCDEF".utf8))
+        XCTAssertEqual(Hex.string(UInt8(0x2f), minimumDigits: 2), "2f")
         var bytes = Array("\\u".utf8)
         Hex.append(UInt8(0x7f), minimumDigits: 4, to: &bytes)
         XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "\\u007f")

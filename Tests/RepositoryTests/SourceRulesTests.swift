@@ -77,8 +77,12 @@ final class SourceRulesTests: XCTestCase {
     func testOneHexEncoder() throws {
         var found: [String] = []
         for (path, text) in try sources() where !path.hasPrefix("Sources/HexEncoding/") {
-            for marker in ["0123456789abcdef", "0123456789ABCDEF", "radix: 16"] where text.contains(marker) {
+            for marker in ["0123456789abcdef", "0123456789ABCDEF"] where text.contains(marker) {
                 found.append("\(path): \(marker)")
+            }
+            // Formatting with the standard library (reading hex, `UInt32(text, radix: 16)`, is not encoding).
+            if text.range(of: #"String\([^()]*(\([^()]*\))?[^()]*radix: 16"#, options: .regularExpression) != nil {
+                found.append("\(path): String(…, radix: 16)")
             }
         }
         XCTAssertEqual(found, [], "hex digits are spelt by HexEncoding's Hex alone")
