@@ -28,7 +28,7 @@ final class LifecycleTests: EndToEndTestCase {
     func testSIGTERMDrainsAndExitsZeroWithTheDataKept() throws {
         let directory = try temporaryDirectory(self, "sigterm")
         let server = try start(directory, arguments: ["--drain-timeout", "5s"])
-        for year in 2040..<2045 {
+        for year in 2010..<2015 {
             let response = try server.client.request("PUT", "/v1/councils/E08000028/workforce/\(year)", headers: authorized(),
                                                      body: Array(#"{"employed_fte": \#(year).5, "caseload": 11.1}"#.utf8))
             XCTAssertEqual(response.status, 201, "\(response)")
@@ -45,7 +45,7 @@ final class LifecycleTests: EndToEndTestCase {
         XCTAssertTrue(idle.waitForClose(), "idle connections are closed")
 
         let restarted = try start(directory)
-        for year in 2040..<2045 {
+        for year in 2010..<2015 {
             let row = try restarted.client.request("GET", "/v1/councils/sandwell/workforce/\(year)")
             XCTAssertEqual(row.status, 200)
             XCTAssertEqual(row.object["employed_fte"] as? Double, Double(year) + 0.5)

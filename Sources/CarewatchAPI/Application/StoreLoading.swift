@@ -8,6 +8,7 @@ extension CarewatchConfiguration {
         options.snapshotEveryChanges = snapshotEveryChanges
         options.snapshotInterval = snapshotInterval
         options.recover = recover
+        options.clock = clock
         options.log = { Log.info($0) }
         return options
     }

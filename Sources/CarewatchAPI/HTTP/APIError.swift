@@ -38,6 +38,10 @@ struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(.badRequest, "query parameter '\(name)' \(message)", errors: [FieldError(field: name, message: message)])
     }
 
+    static func badPathParameter(_ name: String, _ message: String) -> APIError {
+        APIError(.badRequest, "path parameter '\(name)' \(message)", errors: [FieldError(field: name, message: message)])
+    }
+
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "\(what) was not found") }
 
     static func invalid(_ errors: [FieldError]) -> APIError {

@@ -13,23 +13,24 @@ struct BulkRoutes {
     }
 
     @Sendable func importDocument(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         let mediaType = RequestBody.mediaType(request)
         guard let mediaType, ["application/json", "text/csv"].contains(mediaType) else {
             throw APIError(.unsupportedMediaType, "import takes application/json (the export document) or text/csv, not \(mediaType ?? "untyped")")
         }
         guard !request.body.isEmpty else { throw APIError(.badRequest, "the request needs a body to import") }
         let summary = try BulkImport.apply(request.body, mediaType: mediaType, to: store)
-        var writer = JSONWriter(pretty: request.query["pretty"] == "true")
+        var writer = JSONWriter(pretty: representation.pretty)
         summary.writeJSON(into: &writer)
         return OperationsRoutes.json(.ok, writer.bytes)
     }
 
     @Sendable func exportDocument(_ request: HTTPRequest, _ responder: Responder) {
         do {
+            let representation = try Representation(request, csvAllowed: false)
             _ = try QueryReader(request, allowed: [])
             let state = try context.store.state
-            let etag = "\"export-\(state.generation)\""
+            let etag = "\"export-\(state.generation)\(representation.pretty ? "+pretty" : "")\""
             var headers = HTTPHeaders()
             headers.set("ETag", etag)
             headers.set("Cache-Control", CacheableResponse.cacheControl)
@@ -39,7 +40,7 @@ struct BulkRoutes {
             }
             headers.set("Content-Type", "application/json")
             headers.set("Content-Disposition", "attachment; filename=\"carewatch-export-\(state.generation).json\"")
-            responder.respond(HTTPResponse(status: .ok, headers: headers, body: .stream(ChunkSource(Exporter.stream(state)))))
+            responder.respond(HTTPResponse(status: .ok, headers: headers, body: .stream(ChunkSource(Exporter.stream(state, pretty: representation.pretty)))))
         } catch let error as APIError {
             responder.respond(error.response)
         } catch {
@@ -53,17 +54,32 @@ struct BulkRoutes {
 /// record to the store in one durable change, so a bad row leaves nothing behind.
 enum BulkImport {
     struct Summary: Sendable {
+        /// Records per collection.
+        struct Counts: Sendable {
+            var councils = 0
+            var inspections = 0
+            var workforce = 0
+
+            func writeJSON(into writer: inout JSONWriter) {
+                writer.beginObject()
+                writer.field("councils", councils)
+                writer.field("inspections", inspections)
+                writer.field("workforce", workforce)
+                writer.endObject()
+            }
+        }
+
         var format: String
-        var councils: Int
-        var inspections: Int
-        var workforce: Int
+        /// Records the file held, all accepted.
+        var imported: Counts
+        /// Of those, the ones that differed from what was stored (new or replaced); the rest
+        /// were identical and kept their version, ETag and `updated_at`.
+        var changed = Counts()
         var skipped: [ImportSkip]
 
         init(_ document: ImportDocument) {
             format = document.format?.rawValue ?? "unknown"
-            councils = document.councils.count
-            inspections = document.inspections.count
-            workforce = document.workforce.count
+            imported = Counts(councils: document.councils.count, inspections: document.inspections.count, workforce: document.workforce.count)
             skipped = document.skipped
         }
 
@@ -71,11 +87,9 @@ enum BulkImport {
             writer.beginObject()
             writer.field("format", format)
             writer.key("imported")
-            writer.beginObject()
-            writer.field("councils", councils)
-            writer.field("inspections", inspections)
-            writer.field("workforce", workforce)
-            writer.endObject()
+            imported.writeJSON(into: &writer)
+            writer.key("changed")
+            changed.writeJSON(into: &writer)
             writer.field("skipped_count", skipped.count)
             writer.key("skipped")
             writer.beginArray()
@@ -92,10 +106,46 @@ enum BulkImport {
 
     /// Parses against the state the import applies to and commits it as one durable change.
     static func apply(_ bytes: [UInt8], mediaType: String, to store: Store) throws -> Summary {
-        try store.write { state throws in
-            let document = try parse(bytes, mediaType: mediaType, state: state)
-            return (changes(document), Summary(document))
-        }.result
+        var parsed = ImportDocument()
+        do {
+            let outcome = try store.writeReturningChanges { state throws in
+                parsed = try parse(bytes, mediaType: mediaType, state: state)
+                return (changes(parsed), Summary(parsed))
+            }
+            var summary = outcome.result
+            for change in outcome.changes {
+                switch change {
+                case .putCouncil: summary.changed.councils += 1
+                case .putInspection: summary.changed.inspections += 1
+                case .putWorkforce: summary.changed.workforce += 1
+                case .deleteCouncil, .deleteInspection, .deleteWorkforce: break
+                }
+            }
+            return summary
+        } catch let error as ValidationError {
+            // A rule only the store checks (a date in the future) broke: say which record.
+            throw APIError.invalid(error.errors.map { locate($0, change: error.changeIndex, in: parsed) })
+        }
+    }
+
+    /// `year` of the fourth workforce record becomes `workforce[3].year` in a JSON document,
+    /// whose records the client numbers that way; a CSV's records are named by their key.
+    static func locate(_ error: FieldError, change index: Int?, in document: ImportDocument) -> FieldError {
+        guard var index else { return error }
+        let json = document.format == .json
+        func located(_ section: String, _ key: String) -> FieldError {
+            json ? FieldError(field: "\(section)[\(index)].\(error.field)", message: error.message)
+                 : FieldError(field: error.field, message: "\(key): \(error.message)")
+        }
+        if index < document.councils.count { return located("councils", document.councils[index].code) }
+        index -= document.councils.count
+        if index < document.inspections.count {
+            let inspection = document.inspections[index]
+            return located("inspections", "\(inspection.council) \(inspection.framework.rawValue) \(inspection.published?.description ?? inspection.started?.description ?? inspection.id)")
+        }
+        index -= document.inspections.count
+        if index < document.workforce.count { return located("workforce", "\(document.workforce[index].council) \(document.workforce[index].year)") }
+        return error
     }
 
     static func parse(_ bytes: [UInt8], mediaType: String, state: StoreState) throws(APIError) -> ImportDocument {
@@ -103,6 +153,10 @@ enum BulkImport {
             return try Importer.parse(bytes, contentType: mediaType, existing: state)
         } catch {
             let issues = error.issues.map { APIError.Issue(field: $0.field, message: $0.message, row: $0.row) }
+            if error.isMalformed {
+                // Like every other body that does not parse: 400, not 422.
+                throw APIError(.badRequest, "nothing was imported: \(error.issues.first?.description ?? "the body does not parse")", issues: issues)
+            }
             let detail = "nothing was imported: \(error.issues.count + error.omitted) problem(s), first: \(error.issues.first?.description ?? "unknown")"
             throw APIError(.unprocessableContent, detail, issues: issues)
         }

@@ -1,6 +1,7 @@
 extension Council {
     static let inputFields: Set<String> = ["code", "la_code", "slug", "name", "region", "kind", "former_codes", "latest_inspection", "updated_at"]
     static let storageFields: Set<String> = inputFields.union(["version"])
+    static let nameLimit = 200
 
     /// Decodes a client document. `latest_inspection` and `updated_at` are derived by the
     /// server, so they are accepted (a GET body can be sent back) but ignored. A missing
@@ -13,7 +14,7 @@ extension Council {
         var reader = FieldReader(json, known: storage ? Council.storageFields : Council.inputFields)
         let code = reader.string("code", required: true)
         let laCode = reader.int("la_code", required: true)
-        let name = reader.string("name", required: true)
+        let name = storage ? reader.string("name", required: true) : reader.text("name", required: true, limit: Council.nameLimit)
         let slug = reader.string("slug")
         let region = reader.enumeration("region", Region.self, required: true)
         let kind = reader.enumeration("kind", CouncilKind.self, required: true)
@@ -72,8 +73,8 @@ extension Council {
         }
         if name.allSatisfy(\.isWhitespace) {
             errors.append(FieldError(field: "name", message: "must not be empty"))
-        } else if name.count > 200 {
-            errors.append(FieldError(field: "name", message: "must be at most 200 characters"))
+        } else {
+            errors += TextRules.errors("name", name, limit: Council.nameLimit)
         }
         var seen: Set<String> = [code]
         for (index, former) in formerCodes.enumerated() {

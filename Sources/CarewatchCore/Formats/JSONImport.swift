@@ -10,10 +10,11 @@ enum JSONImport {
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw ImportError(field: "", message: "malformed JSON: \(error)")
+            throw ImportError(field: "", message: "malformed JSON: \(error)", isMalformed: true)
         }
         guard let object = root.objectValue else {
-            throw ImportError(field: "", message: "the document must be an object with councils, inspections and workforce arrays, not \(root.typeName)")
+            throw ImportError(field: "", message: "the document must be an object with councils, inspections and workforce arrays, not \(root.typeName)",
+                              isMalformed: true)
         }
         var issues = IssueCollector()
         for key in object.keys where !sections.contains(key) {
