@@ -25,7 +25,7 @@ struct CouncilRoutes {
         query.region = try reader.choice("region", Region.self)
         query.kind = try reader.choice("kind", CouncilKind.self)
         query.rating = try reader.choice("rating", Grade.self)
-        query.q = try reader.string("q")
+        query.q = try reader.string("q", maxLength: 200)
         query.sort = try reader.sort(allowed: CouncilQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
         return try context.listResponse(request, state) { () throws(QueryError) in try state.councils(query) } json: { council, writer in
@@ -104,7 +104,7 @@ struct CouncilRoutes {
     }
 
     @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try Representation(writing: request)
+        _ = try QueryReader(request, allowed: [], representation: false)
         let key = request.pathParameters["council"] ?? ""
         _ = try store.write { state throws in
             let current = try context.council(named: key, in: state)

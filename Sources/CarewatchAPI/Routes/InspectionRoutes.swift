@@ -20,7 +20,7 @@ struct InspectionRoutes {
     @Sendable func listAll(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let reader = try QueryReader(request, allowed: QueryReader.listParameters.union(InspectionRoutes.filterParameters).union(["council"]))
         var query = try InspectionRoutes.query(reader)
-        if let key = try reader.string("council") { query.council = try context.councilFilter(key, in: state) }
+        if let key = try reader.string("council", maxLength: 100) { query.council = try context.councilFilter(key, in: state) }
         return try list(request, state, query)
     }
 
@@ -109,7 +109,7 @@ struct InspectionRoutes {
     }
 
     @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try Representation(writing: request)
+        _ = try QueryReader(request, allowed: [], representation: false)
         let id = request.pathParameters["id"] ?? ""
         _ = try store.write { state throws in
             let current = try context.inspection(id: id, in: state)

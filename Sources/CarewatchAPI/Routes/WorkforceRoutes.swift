@@ -21,7 +21,7 @@ struct WorkforceRoutes {
         var query = WorkforceQuery()
         query.year = try reader.integer("year", in: WorkforceRoutes.yearRange)
         query.region = try reader.choice("region", Region.self)
-        if let key = try reader.string("council") { query.council = try context.councilFilter(key, in: state) }
+        if let key = try reader.string("council", maxLength: 100) { query.council = try context.councilFilter(key, in: state) }
         query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
         return try list(request, state, query)
@@ -90,7 +90,7 @@ struct WorkforceRoutes {
     }
 
     @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try Representation(writing: request)
+        _ = try QueryReader(request, allowed: [], representation: false)
         _ = try store.write { state throws in
             let (council, year) = try councilAndYear(request, state)
             guard let current = state.workforce(council: council.code, year: year) else {

@@ -14,7 +14,7 @@ extension Council {
         var reader = FieldReader(json, known: storage ? Council.storageFields : Council.inputFields)
         let code = reader.string("code", required: true)
         let laCode = reader.int("la_code", required: true)
-        let name = storage ? reader.string("name", required: true) : reader.text("name", required: true, limit: Council.nameLimit)
+        let name = reader.string("name", required: true)
         let slug = reader.string("slug")
         let region = reader.enumeration("region", Region.self, required: true)
         let kind = reader.enumeration("kind", CouncilKind.self, required: true)
@@ -71,11 +71,7 @@ extension Council {
         if !Council.isSlug(slug) {
             errors.append(FieldError(field: "slug", message: "must be 1 to 100 lowercase letters a-z, digits and single hyphens, starting and ending with a letter or digit"))
         }
-        if name.allSatisfy(\.isWhitespace) {
-            errors.append(FieldError(field: "name", message: "must not be empty"))
-        } else {
-            errors += TextRules.errors("name", name, limit: Council.nameLimit)
-        }
+        errors += TextRules.errors("name", name, limit: Council.nameLimit)
         var seen: Set<String> = [code]
         for (index, former) in formerCodes.enumerated() {
             if !Council.isGSSCode(former) {

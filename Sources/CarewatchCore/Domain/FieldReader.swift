@@ -41,16 +41,6 @@ struct FieldReader {
         return string
     }
 
-    /// A client's text under `TextRules`: trimmed (an optional text that is empty after that
-    /// is nil), and too long if the text as sent is longer than `limit` (the trimmed text is
-    /// checked again by the record's `validate()`).
-    mutating func text(_ key: String, required: Bool = false, limit: Int) -> String? {
-        guard let raw = string(key, required: required) else { return nil }
-        let text = TextRules.trimmed(raw)
-        if raw.unicodeScalars.count > limit, text.unicodeScalars.count <= limit { errors.append(TextRules.lengthError(prefix + key, limit: limit)) }
-        return required || !text.isEmpty ? text : nil
-    }
-
     mutating func int(_ key: String, required: Bool = false) -> Int? {
         guard let value = present(key, required: required) else { return nil }
         guard case .number = value else { fail(key, "must be an integer, not \(value.typeName)"); return nil }

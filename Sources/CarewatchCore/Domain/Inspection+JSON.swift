@@ -20,9 +20,8 @@ extension Inspection {
         let id = reader.string("id") ?? ""
         let council = reader.string("council", required: defaultCouncil == nil) ?? defaultCouncil
         let framework = reader.enumeration("framework", Framework.self, required: true)
-        func text(_ key: String, limit: Int) -> String? { storage ? reader.string(key) : reader.text(key, limit: limit) }
-        let type = text("type", limit: Inspection.textLimits["type"]!)
-        let visitTheme = text("visit_theme", limit: Inspection.textLimits["visit_theme"]!)
+        let type = reader.string("type")
+        let visitTheme = reader.string("visit_theme")
         let started = reader.date("started")
         let published = reader.date("published")
         let overall = reader.enumeration("overall", Grade.self)
@@ -35,9 +34,9 @@ extension Inspection {
             judgements.leadership = inner.enumeration("leadership", Grade.self)
             reader.errors += inner.errors
         }
-        let summary = text("summary", limit: Inspection.textLimits["summary"]!)
-        let reportURL = text("report_url", limit: Inspection.textLimits["report_url"]!)
-        let source = text("source", limit: Inspection.textLimits["source"]!)
+        let summary = reader.string("summary")
+        let reportURL = reader.string("report_url")
+        let source = reader.string("source")
         let version = storage ? reader.uint64("version") ?? 0 : 0
         guard let council, let framework else { throw ValidationError(reader.errors) }
         self.init(id: id, council: council, framework: framework, type: type, visitTheme: visitTheme, started: started,

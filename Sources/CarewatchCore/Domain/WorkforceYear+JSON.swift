@@ -29,7 +29,7 @@ extension WorkforceYear {
         row.caseload = reader.double("caseload")
         row.absenceRate = reader.double("absence_rate")
         row.asyeShare = reader.double("asye_share")
-        row.source = storage ? reader.string("source") : reader.text("source", limit: WorkforceYear.sourceLimit)
+        row.source = reader.string("source")
         if storage { row.version = reader.uint64("version") ?? 0 }
         guard council != nil, year != nil else { throw ValidationError(reader.errors) }
         var errors = reader.errors

@@ -21,7 +21,7 @@ enum JSONImport {
             issues.add(row: nil, field: key, "unknown section (expected councils, inspections, workforce)")
         }
         func array(_ key: String) -> [JSONValue] {
-            guard let value = object[key], !value.isNull else { return [] }
+            guard let value = object[key] else { return [] }
             guard let items = value.arrayValue else {
                 issues.add(row: nil, field: key, "must be an array, not \(value.typeName)")
                 return []
