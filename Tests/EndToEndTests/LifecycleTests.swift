@@ -59,7 +59,7 @@ final class LifecycleTests: EndToEndTestCase {
         // Half a request: the head is sent, the body is not yet.
         let connection = try RawHTTPConnection(port: server.port)
         let body = Array(#"{"employed_fte": 321.5}"#.utf8)
-        connection.send("PUT /v1/councils/sandwell/workforce/2070 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(CarewatchProcess.apiKey)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
+        connection.send("PUT /v1/councils/sandwell/workforce/2005 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(CarewatchProcess.apiKey)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
         usleep(200_000)
         server.signal(SIGTERM)
         // Readiness turns off while draining (if we catch it before the exit).
@@ -69,7 +69,7 @@ final class LifecycleTests: EndToEndTestCase {
         XCTAssertEqual(response.status, 201, "the in-flight request completes: \(response)")
         XCTAssertEqual(server.waitForExit(timeout: 30), 0)
         let restarted = try start(directory)
-        XCTAssertEqual(try restarted.client.request("GET", "/v1/councils/sandwell/workforce/2070").object["employed_fte"] as? Double, 321.5)
+        XCTAssertEqual(try restarted.client.request("GET", "/v1/councils/sandwell/workforce/2005").object["employed_fte"] as? Double, 321.5)
     }
 
     func testHealthcheckCommand() throws {
