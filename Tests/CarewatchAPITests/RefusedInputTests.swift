@@ -57,6 +57,8 @@ final class RefusedInputTests: APITestCase {
 
     func testStatisticsAsOfAfterToday() throws {
         assertNamed(try server.get("/v1/stats/ratings?as_of=2026-11-24"), 400, field: "as_of")
+        assertNamed(try server.get("/v1/stats/ratings/series?as_of=2025-03-31,2026-11-24"), 400, field: "as_of")
+        assertStatus(try server.get("/v1/stats/ratings/series?as_of=2025-03-31,2026-11-23"), 200)
         assertStatus(try server.get("/v1/stats/ratings?as_of=2026-11-23"), 200)
         XCTAssertEqual(try server.get("/v1/stats/ratings").object["as_of"] as? String, "2026-11-23", "the default as_of is the clock's today")
     }
