@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Contract fuzz: starts the real server (temp data dir, high port on 127.0.0.1, an API key so
-# writes are exercised too) and lets schemathesis check it against openapi.yaml. Bounded in
-# examples per operation and in wall time. Any failed check fails CI. The server is always
+# writes are exercised too) and lets schemathesis check it against openapi.yaml, including
+# that every request the document calls invalid is refused (negative_data_rejection; its
+# settings are in .ci/schemathesis.toml). Bounded in examples per operation and in wall
+# time. Any failed check fails CI. The server is always
 # stopped, by its own PID, and must exit 0 on SIGTERM (graceful drain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +11,7 @@ source .ci/lib.sh
 
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-20}
 TIME_LIMIT=${SCHEMATHESIS_TIME_LIMIT:-900}
-CHECKS=not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance
+CHECKS=not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance,negative_data_rejection
 
 apt_install curl:curl
 pip_install schemathesis:schemathesis
@@ -46,9 +48,10 @@ status=0
 # Run from the scratch directory: schemathesis and hypothesis keep their state (.hypothesis,
 # .schemathesis) in the working directory, which must not be the repository.
 spec="$PWD/openapi.yaml"
+config="$PWD/.ci/schemathesis.toml"
 cd "$workdir"
 timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
-    schemathesis run "$spec" \
+    schemathesis --config-file "$config" run "$spec" \
         --url "http://127.0.0.1:$port" \
         --checks "$CHECKS" \
         --max-examples "$MAX_EXAMPLES" \

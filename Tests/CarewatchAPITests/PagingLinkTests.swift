@@ -126,7 +126,7 @@ final class PagingLinkTests: APITestCase {
         let rest = try server.get("/v1/councils?format=csv&limit=all&cursor=\(cursor)")
         XCTAssertEqual(csvRows(rest).count, 1 + 53)
 
-        let empty = try server.get("/v1/inspections?council=nowhere&format=csv&limit=all")
+        let empty = try server.get("/v1/inspections?published_from=2100-01-01&format=csv&limit=all")
         assertStatus(empty, 200)
         XCTAssertEqual(csvRows(empty).count, 1, "an empty list is its header row")
         XCTAssertEqual(empty.header("X-Total-Count"), "0")

@@ -30,7 +30,7 @@ final class WorkforceEndpointTests: APITestCase {
         // Barnsley's rows are found by its old code too.
         assertStatus(try server.get("/v1/councils/E08000016/workforce/2020"), 200)
         assertProblem(try server.get("/v1/councils/sandwell/workforce/2016"), 404)
-        assertProblem(try server.get("/v1/councils/sandwell/workforce/twenty"), 404)
+        assertProblem(try server.get("/v1/councils/sandwell/workforce/twenty"), 400)
     }
 
     func testPutCreatesThenReplaces() throws {

@@ -37,9 +37,9 @@ final class FormatsStoreStateTests: XCTestCase {
 
     func testStatisticsOverTheState() {
         let state = seededState()
-        let ratings = RatingStatistics.compute(state, asOf: CalendarDate(iso: "2025-03-31"), basis: .ofsted)
+        let ratings = RatingStatistics.compute(state, asOf: CalendarDate(iso: "2025-03-31")!, basis: .ofsted)
         XCTAssertEqual(ratings.national.counts["good"], 67)
-        XCTAssertEqual(RatingStatistics.compute(state, asOf: nil, basis: .published).national.councils, 153)
+        XCTAssertEqual(RatingStatistics.compute(state, asOf: WallClock.system.today, basis: .published).national.councils, 153)
         let workforce = WorkforceStatistics.compute(state, year: 2024, byRating: true, gradeAt: .latest)
         XCTAssertEqual(workforce.years.map(\.year), [2024])
         XCTAssertEqual(workforce.year(2024)?.byRating?.reduce(0) { $0 + $1.group.rows }, workforce.year(2024)?.national.rows)

@@ -40,7 +40,7 @@ final class CLITests: EndToEndTestCase {
         // Import a small project CSV into a new directory (seeded with the embedded data).
         let csv = work.appendingPathComponent("workforce.csv")
         try Data(("council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\n"
-                  + "E08000028,2030,250.5,,,,,,,14.5,,,cli\nE08000016,2030,120,,,,,,,,,,cli\n").utf8).write(to: csv)
+                  + "E08000028,2010,250.5,,,,,,,14.5,,,cli\nE08000016,2010,120,,,,,,,,,,cli\n").utf8).write(to: csv)
         let imported = try runCarewatch(["import", csv.path, "--data-dir", first.path])
         XCTAssertEqual(imported.status, 0, "\(imported)")
         XCTAssertTrue(imported.stdout.contains("\"workforce\": 2") || imported.stdout.contains("\"workforce\":2"), imported.stdout)
@@ -52,11 +52,11 @@ final class CLITests: EndToEndTestCase {
         XCTAssertEqual((document["councils"] as? [Any])?.count, 153)
         XCTAssertEqual((document["inspections"] as? [Any])?.count, 778)
         XCTAssertEqual((document["workforce"] as? [Any])?.count, 1327)
-        let row = (document["workforce"] as? [[String: Any]])?.first { $0["council"] as? String == "E08000028" && $0["year"] as? Int == 2030 }
+        let row = (document["workforce"] as? [[String: Any]])?.first { $0["council"] as? String == "E08000028" && $0["year"] as? Int == 2010 }
         XCTAssertEqual(row?["employed_fte"] as? Double, 250.5)
         XCTAssertEqual(row?["caseload"] as? Double, 14.5)
         // Barnsley's old code resolved to the current one.
-        XCTAssertTrue((document["workforce"] as? [[String: Any]])?.contains { $0["council"] as? String == "E08000038" && $0["year"] as? Int == 2030 } ?? false)
+        XCTAssertTrue((document["workforce"] as? [[String: Any]])?.contains { $0["council"] as? String == "E08000038" && $0["year"] as? Int == 2010 } ?? false)
 
         // Restored into a second directory: the identical document.
         let second = try temporaryDirectory(self, "cli-second")

@@ -18,13 +18,13 @@ final class ConfigurationByEnvironmentTests: EndToEndTestCase {
         try server.waitUntilReady()
         let body = Array(#"{"caseload": 10.5}"#.utf8)
         for key in ["file-key-1", "file-key-2"] {
-            let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2026", headers: [
+            let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2016", headers: [
                 ("Authorization", "Bearer \(key)"), ("Content-Type", "application/json"),
             ], body: body)
             XCTAssertTrue([200, 201].contains(response.status), "\(key): \(response)")
         }
         for key in ["# editors", "e2e-key", ""] {
-            let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2026", headers: [
+            let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2016", headers: [
                 ("Authorization", "Bearer \(key)"), ("Content-Type", "application/json"),
             ], body: body)
             XCTAssertEqual(response.status, 401, "'\(key)': \(response)")
@@ -33,7 +33,7 @@ final class ConfigurationByEnvironmentTests: EndToEndTestCase {
             ("Origin", "https://dash.example.org"), ("Access-Control-Request-Method", "POST"),
         ])
         XCTAssertEqual(preflight.header("Access-Control-Allow-Origin"), "https://dash.example.org", "\(preflight)")
-        let big = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2026", headers: [
+        let big = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2016", headers: [
             ("Authorization", "Bearer file-key-1"), ("Content-Type", "application/json"),
         ], body: Array(("{\"source\": \"" + String(repeating: "x", count: 3000) + "\"}").utf8))
         XCTAssertEqual(big.status, 413, "CAREWATCH_MAX_BODY_BYTES=2K")

@@ -14,7 +14,7 @@ final class RecoveryTests: EndToEndTestCase {
         let server = try start(directory, arguments: ["--snapshot-every", "0", "--snapshot-interval", "0"])
         var rows: [(String, Double)] = []
         for index in 0..<writes {
-            let path = "/v1/councils/sandwell/workforce/\(2040 + index)"
+            let path = "/v1/councils/sandwell/workforce/\(2000 + index)"
             let employed = 100.0 + Double(index) / 10
             let response = try server.client.request("PUT", path, headers: authorized(), body: Array(#"{"employed_fte": \#(employed)}"#.utf8))
             XCTAssertEqual(response.status, 201, "\(response)")
@@ -65,17 +65,17 @@ final class RecoveryTests: EndToEndTestCase {
         try assertRows(rows, on: server)
         XCTAssertEqual(try Data(contentsOf: journal).count, sizeBefore, "the torn bytes are cut off, the records kept")
         // And new writes after the cut are durable too.
-        let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2060", headers: authorized(), body: Array(#"{"employed_fte": 77.7}"#.utf8))
+        let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2014", headers: authorized(), body: Array(#"{"employed_fte": 77.7}"#.utf8))
         XCTAssertEqual(response.status, 201)
         server.killHard()
         let again = try start(directory)
-        try assertRows(rows + [("/v1/councils/sandwell/workforce/2060", 77.7)], on: again)
+        try assertRows(rows + [("/v1/councils/sandwell/workforce/2014", 77.7)], on: again)
     }
 
     func testTornTailAfterCleanStop() throws {
         let directory = try temporaryDirectory(self, "torn-clean")
         let server = try start(directory)
-        let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2050", headers: authorized(), body: Array(#"{"employed_fte": 123.4}"#.utf8))
+        let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2015", headers: authorized(), body: Array(#"{"employed_fte": 123.4}"#.utf8))
         XCTAssertEqual(response.status, 201)
         XCTAssertEqual(server.terminate(), 0)
         // After a clean stop the journal may be empty (a final snapshot covers it). A torn
@@ -85,7 +85,7 @@ final class RecoveryTests: EndToEndTestCase {
         try append(Array(#"{"seq":99999,"crc":123,"changes":[{"op":"putWork"#.utf8), to: journal)
         let restarted = try start(directory)
         XCTAssertTrue(restarted.stderr.contains("torn"), "the cut is logged: \(restarted.stderr)")
-        try assertRows([("/v1/councils/sandwell/workforce/2050", 123.4)], on: restarted)
+        try assertRows([("/v1/councils/sandwell/workforce/2015", 123.4)], on: restarted)
         XCTAssertEqual(try restarted.client.request("GET", "/v1/workforce?limit=1").object["total"] as? Int, 1326)
     }
 
@@ -118,7 +118,7 @@ final class RecoveryTests: EndToEndTestCase {
     func testCorruptSnapshotIsNeverServedSilently() throws {
         let directory = try temporaryDirectory(self, "corrupt-snapshot")
         let server = try start(directory)
-        let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2051", headers: authorized(), body: Array(#"{"employed_fte": 222.2}"#.utf8))
+        let response = try server.client.request("PUT", "/v1/councils/sandwell/workforce/2016", headers: authorized(), body: Array(#"{"employed_fte": 222.2}"#.utf8))
         XCTAssertEqual(response.status, 201)
         XCTAssertEqual(server.terminate(), 0)
         let snapshot = try XCTUnwrap(files(in: directory, prefix: "snapshot-").last, "a snapshot after a clean stop")
@@ -140,7 +140,7 @@ final class RecoveryTests: EndToEndTestCase {
         if ready {
             // Fallen back to an older snapshot plus the journal: allowed only if nothing is lost.
             XCTAssertTrue(restarted.stderr.contains(snapshot.lastPathComponent), "the damaged snapshot is logged: \(restarted.stderr)")
-            let row = try restarted.client.request("GET", "/v1/councils/sandwell/workforce/2051")
+            let row = try restarted.client.request("GET", "/v1/councils/sandwell/workforce/2016")
             XCTAssertEqual(row.object["employed_fte"] as? Double, 222.2, "a fallback must not lose acknowledged writes")
             XCTAssertEqual(try restarted.client.request("GET", "/v1/councils?limit=1").object["total"] as? Int, 153)
         } else {

@@ -9,6 +9,8 @@ final class APIContext: Sendable {
     let cache = EncodedCache()
     let authenticator: BearerAuthenticator
     let readiness: Readiness
+    /// What "today" is: the default `as_of` of statistics and the limit of dates a query may ask for.
+    let clock: WallClock
     /// Writes block until their journal record is on disk. They wait here, off the event
     /// loops, so that reads on the same loop never queue behind an fsync, and concurrent
     /// writers can share one fsync (group commit).
@@ -19,9 +21,10 @@ final class APIContext: Sendable {
     private nonisolated(unsafe) var loadedStore: Store?
     private let loaded = Atomic<Bool>(false)
 
-    init(authenticator: BearerAuthenticator, readiness: Readiness) {
+    init(authenticator: BearerAuthenticator, readiness: Readiness, clock: WallClock = .system) {
         self.authenticator = authenticator
         self.readiness = readiness
+        self.clock = clock
     }
 
     /// Publishes the loaded store. The releasing store of `loaded` orders the write of

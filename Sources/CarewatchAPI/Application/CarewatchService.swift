@@ -17,7 +17,7 @@ public final class CarewatchService: Sendable {
             Log.warning("no API keys configured (CAREWATCH_API_KEYS or --api-key-file): writes will be refused with 401")
         }
         let readiness = Readiness()
-        let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness)
+        let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness, clock: configuration.clock)
         let metrics = RequestMetrics()
         let serverBox = ServerBox()
         let router = APIRouter.make(

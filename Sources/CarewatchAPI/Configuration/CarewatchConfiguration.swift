@@ -1,3 +1,5 @@
+import CarewatchCore
+
 /// Every setting of a carewatch process, with the defaults that make `carewatch` with no
 /// arguments serve the embedded data on port 8080. Values come from flags and `CAREWATCH_*`
 /// environment variables (see `ConfigurationOption.all`); this type only holds them, so the
@@ -49,6 +51,10 @@ public struct CarewatchConfiguration: Sendable, Equatable {
     public var accessLog: Bool = true
     /// Skip damaged journal records at start-up instead of refusing to start.
     public var recover: Bool = false
+
+    /// The date and time the server goes by (`updated_at`, "today" for the rules that refuse
+    /// future dates, the default `as_of`). Not a setting: the system clock, pinned by tests.
+    public var clock: WallClock = .system
 
     public init() {}
 

@@ -38,11 +38,20 @@ struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(.badRequest, "query parameter '\(name)' \(message)", errors: [FieldError(field: name, message: message)])
     }
 
+    static func badPathParameter(_ name: String, _ message: String) -> APIError {
+        APIError(.badRequest, "path parameter '\(name)' \(message)", errors: [FieldError(field: name, message: message)])
+    }
+
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "\(what) was not found") }
 
-    /// An import that was refused as a whole: 422, every problem in `errors` with its row.
+    /// An import that was refused as a whole, every problem in `errors` with its row: 400 for
+    /// a body that does not parse (like every other body), 422 for records that break a rule.
     init(importError error: ImportError) {
         let issues = error.issues.map { Issue(field: $0.field, message: $0.message, row: $0.row) }
+        if error.isMalformed {
+            self.init(.badRequest, "nothing was imported: \(error.issues.first?.description ?? "the body does not parse")", issues: issues)
+            return
+        }
         let detail = "nothing was imported: \(error.issues.count + error.omitted) problem(s), first: \(error.issues.first?.description ?? "unknown")"
         self.init(.unprocessableContent, detail, issues: issues)
     }

@@ -38,6 +38,14 @@ enum ETag {
         return tags.contains { $0 == "*" || (!$0.hasPrefix("W/") && withoutVariant($0) == withoutVariant(current)) }
     }
 
+    /// `If-None-Match` on a write (RFC 9110 §13.1.2): fails, so the write must not be made
+    /// (412), when it is `*` and the resource exists (`PUT` with `If-None-Match: *` creates
+    /// only), or names the current version (weak comparison, any variant).
+    static func noneMatchHolds(_ header: String?, current: String?) -> Bool {
+        guard let header, let current else { return true }
+        return !tags(in: header).contains { $0 == "*" || withoutVariant(String(opaque($0))) == withoutVariant(current) }
+    }
+
     /// `"v1.2+pretty"` → `"v1.2`, `"v1.2"` → `"v1.2`: the opening quote and version only.
     private static func withoutVariant(_ tag: String) -> Substring {
         let end = tag.firstIndex(of: "+") ?? tag.lastIndex(of: "\"").flatMap { $0 == tag.startIndex ? nil : $0 } ?? tag.endIndex

@@ -12,20 +12,27 @@ struct QueryReader {
     /// Parameters every list accepts on top of its filters.
     static let listParameters: Set<String> = ["limit", "cursor", "sort"]
 
-    init(_ request: HTTPRequest, allowed: Set<String>) throws(APIError) {
+    /// - Parameter representation: whether `pretty` and `format` are taken too (everything
+    ///   but DELETE, which answers no body).
+    init(_ request: HTTPRequest, allowed: Set<String>, representation: Bool = true) throws(APIError) {
         query = request.query
+        let allowed = representation ? allowed.union(QueryReader.representationParameters) : allowed
         var seen = Set<String>()
         for (name, _) in request.query {
-            guard allowed.contains(name) || QueryReader.representationParameters.contains(name) else {
-                throw .badParameter(name, "is not a parameter of this endpoint (allowed: \(allowed.union(QueryReader.representationParameters).sorted().joined(separator: ", ")))")
+            guard allowed.contains(name) else {
+                throw .badParameter(name, allowed.isEmpty ? "is not a parameter of this endpoint (it takes none)"
+                                                          : "is not a parameter of this endpoint (allowed: \(allowed.sorted().joined(separator: ", ")))")
             }
             guard seen.insert(name).inserted else { throw .badParameter(name, "must not be repeated") }
         }
     }
 
-    func string(_ name: String) throws(APIError) -> String? {
+    /// - Parameter maxLength: the longest value taken, in code points (as openapi.yaml's
+    ///   `maxLength` counts).
+    func string(_ name: String, maxLength: Int? = nil) throws(APIError) -> String? {
         guard let value = query[name] else { return nil }
         guard !value.isEmpty else { throw .badParameter(name, "must not be empty") }
+        if let maxLength, value.unicodeScalars.count > maxLength { throw .badParameter(name, "must be at most \(maxLength) characters") }
         return value
     }
 

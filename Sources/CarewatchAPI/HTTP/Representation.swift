@@ -38,6 +38,12 @@ struct Representation: Sendable {
         }
     }
 
+    /// A write's answer: JSON, compact or `pretty=true`; the write takes no other parameter.
+    init(writing request: HTTPRequest) throws(APIError) {
+        try self.init(request, csvAllowed: false)
+        _ = try QueryReader(request, allowed: [])
+    }
+
     /// CSV only when the client asks for it more than for JSON; `*/*` and browsers get JSON.
     static func acceptsCSVFirst(_ accept: String?) -> Bool {
         guard let accept, accept.contains("text/csv") else { return false }

@@ -13,7 +13,7 @@ struct BulkRoutes {
     }
 
     @Sendable func importDocument(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         let mediaType = RequestBody.mediaType(request)
         let syntax: ImportSyntax
         switch mediaType {
@@ -32,16 +32,17 @@ struct BulkRoutes {
         } catch let error as ImportError {
             throw APIError(importError: error)
         }
-        var writer = JSONWriter(pretty: request.query["pretty"] == "true")
+        var writer = JSONWriter(pretty: representation.pretty)
         summary.writeJSON(into: &writer)
         return OperationsRoutes.json(.ok, writer.bytes)
     }
 
     @Sendable func exportDocument(_ request: HTTPRequest, _ responder: Responder) {
         do throws(APIError) {
+            let representation = try Representation(request, csvAllowed: false)
             _ = try QueryReader(request, allowed: [])
             let state = try context.store.state
-            let etag = "\"export-\(state.generation)\""
+            let etag = "\"export-\(state.generation)\(representation.pretty ? "+pretty" : "")\""
             var headers = HTTPHeaders()
             headers.set("ETag", etag)
             headers.set("Cache-Control", CacheableResponse.cacheControl)
@@ -51,7 +52,7 @@ struct BulkRoutes {
             }
             headers.set("Content-Type", "application/json")
             headers.set("Content-Disposition", "attachment; filename=\"carewatch-export-\(state.generation).json\"")
-            responder.respond(HTTPResponse(status: .ok, headers: headers, body: .stream(ChunkSource(Exporter.stream(state)))))
+            responder.respond(HTTPResponse(status: .ok, headers: headers, body: .stream(ChunkSource(Exporter.stream(state, pretty: representation.pretty)))))
         } catch {
             responder.respond(error.response)
         }
@@ -63,17 +64,32 @@ struct BulkRoutes {
 /// record to the store in one durable change, so a bad row leaves nothing behind.
 enum BulkImport {
     struct Summary: Sendable {
+        /// Records per collection.
+        struct Counts: Sendable {
+            var councils = 0
+            var inspections = 0
+            var workforce = 0
+
+            func writeJSON(into writer: inout JSONWriter) {
+                writer.beginObject()
+                writer.field("councils", councils)
+                writer.field("inspections", inspections)
+                writer.field("workforce", workforce)
+                writer.endObject()
+            }
+        }
+
         var format: String
-        var councils: Int
-        var inspections: Int
-        var workforce: Int
+        /// Records the file held, all accepted.
+        var imported: Counts
+        /// Of those, the ones that differed from what was stored (new or replaced); the rest
+        /// were identical and kept their version, ETag and `updated_at`.
+        var changed = Counts()
         var skipped: [ImportSkip]
 
         init(_ document: ImportDocument) {
             format = document.format?.rawValue ?? "unknown"
-            councils = document.councils.count
-            inspections = document.inspections.count
-            workforce = document.workforce.count
+            imported = Counts(councils: document.councils.count, inspections: document.inspections.count, workforce: document.workforce.count)
             skipped = document.skipped
         }
 
@@ -81,11 +97,9 @@ enum BulkImport {
             writer.beginObject()
             writer.field("format", format)
             writer.key("imported")
-            writer.beginObject()
-            writer.field("councils", councils)
-            writer.field("inspections", inspections)
-            writer.field("workforce", workforce)
-            writer.endObject()
+            imported.writeJSON(into: &writer)
+            writer.key("changed")
+            changed.writeJSON(into: &writer)
             writer.field("skipped_count", skipped.count)
             writer.key("skipped")
             writer.beginArray()
@@ -101,13 +115,49 @@ enum BulkImport {
     }
 
     /// Parses against the state the import applies to and commits it as one durable change.
-    /// Throws `ImportError` for a file that does not import (nothing is applied), and the
-    /// store's errors for a change it refuses or cannot make durable.
+    /// Throws `ImportError` for a file that does not import (nothing is applied), a
+    /// `ValidationError` naming the record for a rule only the store checks (a date in the
+    /// future), and the store's errors for a change it cannot make durable.
     static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store) throws -> Summary {
-        try store.write { state throws in
-            let document = try Importer.parse(bytes, as: syntax, existing: state)
-            return (changes(document), Summary(document))
-        }.result
+        var parsed = ImportDocument()
+        do {
+            let outcome = try store.writeReturningChanges { state throws in
+                parsed = try Importer.parse(bytes, as: syntax, existing: state)
+                return (changes(parsed), Summary(parsed))
+            }
+            var summary = outcome.result
+            for change in outcome.changes {
+                switch change {
+                case .putCouncil: summary.changed.councils += 1
+                case .putInspection: summary.changed.inspections += 1
+                case .putWorkforce: summary.changed.workforce += 1
+                case .deleteCouncil, .deleteInspection, .deleteWorkforce: break
+                }
+            }
+            return summary
+        } catch let error as ValidationError {
+            throw ValidationError(error.errors.map { locate($0, change: error.changeIndex, in: parsed) })
+        }
+    }
+
+    /// `year` of the fourth workforce record becomes `workforce[3].year` in a JSON document,
+    /// whose records the client numbers that way; a CSV's records are named by their key.
+    static func locate(_ error: FieldError, change index: Int?, in document: ImportDocument) -> FieldError {
+        guard var index else { return error }
+        let json = document.format == .json
+        func located(_ section: String, _ key: String) -> FieldError {
+            json ? FieldError(field: "\(section)[\(index)].\(error.field)", message: error.message)
+                 : FieldError(field: error.field, message: "\(key): \(error.message)")
+        }
+        if index < document.councils.count { return located("councils", document.councils[index].code) }
+        index -= document.councils.count
+        if index < document.inspections.count {
+            let inspection = document.inspections[index]
+            return located("inspections", "\(inspection.council) \(inspection.framework.rawValue) \(inspection.published?.description ?? inspection.started?.description ?? inspection.id)")
+        }
+        index -= document.inspections.count
+        if index < document.workforce.count { return located("workforce", "\(document.workforce[index].council) \(document.workforce[index].year)") }
+        return error
     }
 
     static func changes(_ document: ImportDocument) -> [Change] {

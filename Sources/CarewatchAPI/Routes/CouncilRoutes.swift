@@ -25,7 +25,7 @@ struct CouncilRoutes {
         query.region = try reader.choice("region", Region.self)
         query.kind = try reader.choice("kind", CouncilKind.self)
         query.rating = try reader.choice("rating", Grade.self)
-        query.q = try reader.string("q")
+        query.q = try reader.string("q", maxLength: 200)
         query.sort = try reader.sort(allowed: CouncilQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
         return try context.listResponse(request, state) { () throws(QueryError) in try state.councils(query) } json: { council, writer in
@@ -46,27 +46,36 @@ struct CouncilRoutes {
     // MARK: Writes
 
     @Sendable func create(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         let council = try Council(json: .object(RequestBody.object(request)))
         let (_, state) = try store.write { state throws in
             try CouncilRoutes.checkUnique(council, in: state, replacing: nil)
             return ([.putCouncil(council)], ())
         }
         let stored = try context.council(named: council.code, in: state)
-        return WrittenResponse.make(try context.councilEntry(stored, state: state, pretty: false), status: .created, location: "/v1/councils/\(stored.code)")
+        return WrittenResponse.make(try context.councilEntry(stored, state: state, pretty: representation.pretty), status: .created,
+                                    location: "/v1/councils/\(stored.code)")
     }
 
     @Sendable func replace(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         let body = try RequestBody.object(request)
         let replacement = try Council(json: .object(body))
-        return try update(request, store) { _ in replacement }
+        return try update(request, store, representation) { _ in replacement }
     }
 
+    /// Fields the server derives: a GET answer may carry them back in a PUT (they are
+    /// ignored there), but a patch that sets them asks for something that cannot be done.
+    static let derivedFields = ["latest_inspection", "updated_at"]
+
     @Sendable func patch(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         let patch = try RequestBody.object(request, kind: .mergePatch)
-        return try update(request, store) { current in
+        return try update(request, store, representation) { current in
+            let derived = CouncilRoutes.derivedFields.filter { patch[$0] != nil }
+            guard derived.isEmpty else {
+                throw APIError.invalid(derived.map { FieldError(field: $0, message: "is derived by the server and cannot be changed") })
+            }
             var writer = JSONWriter()
             current.writeJSON(into: &writer, latest: nil)
             let document = try JSONParser.parse(writer.bytes)
@@ -74,12 +83,15 @@ struct CouncilRoutes {
         }
     }
 
-    /// PUT and PATCH: the council's code is its identity, so a body may not change it.
-    private func update(_ request: HTTPRequest, _ store: Store, _ makeReplacement: @escaping @Sendable (Council) throws -> Council) throws -> HTTPResponse {
+    /// PUT and PATCH: the council's code is its identity, so a body may not change it. A
+    /// body that changes nothing is answered like any other, with the unchanged council
+    /// and its unchanged ETag (the store makes no new version).
+    private func update(_ request: HTTPRequest, _ store: Store, _ representation: Representation,
+                        _ makeReplacement: @escaping @Sendable (Council) throws -> Council) throws -> HTTPResponse {
         let key = request.pathParameters["council"] ?? ""
         let (code, state) = try store.write { state throws in
             let current = try context.council(named: key, in: state)
-            try context.checkIfMatch(request, current: context.councilETag(current, state: state))
+            try context.checkPreconditions(request, current: context.councilETag(current, state: state))
             let replacement = try makeReplacement(current)
             guard replacement.code == current.code else {
                 throw APIError.invalid([FieldError(field: "code", message: "must stay \(current.code): a council's code is its identity")])
@@ -88,15 +100,15 @@ struct CouncilRoutes {
             return ([.putCouncil(replacement)], current.code)
         }
         let stored = try context.council(named: code, in: state)
-        return WrittenResponse.make(try context.councilEntry(stored, state: state, pretty: false), status: .ok)
+        return WrittenResponse.make(try context.councilEntry(stored, state: state, pretty: representation.pretty), status: .ok)
     }
 
     @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(request, allowed: [], representation: false)
         let key = request.pathParameters["council"] ?? ""
         _ = try store.write { state throws in
             let current = try context.council(named: key, in: state)
-            try context.checkIfMatch(request, current: context.councilETag(current, state: state))
+            try context.checkPreconditions(request, current: context.councilETag(current, state: state))
             return ([.deleteCouncil(code: current.code)], ())
         }
         return HTTPResponse(status: .noContent)
@@ -131,6 +143,15 @@ extension APIContext {
         return council
     }
 
+    /// A list's `council=` filter, resolved to the council's code. A name that is no council's
+    /// is a 400 naming it: an empty list would look like a council without records.
+    func councilFilter(_ key: String, in state: StoreState) throws(APIError) -> String {
+        guard let council = state.council(named: key) else {
+            throw .badParameter("council", "names no council: '\(key)' is not a code, former code, la_code or slug")
+        }
+        return council.code
+    }
+
     /// A council's representation changes with its own version and with its latest graded
     /// inspection, so both make up its version stamp.
     func councilStamp(_ council: Council, state: StoreState) -> EncodedCache.Stamp {
@@ -158,10 +179,18 @@ extension APIContext {
         }
     }
 
-    /// `If-Match` on writes: 412 when the client's copy is not the current one.
-    func checkIfMatch(_ request: HTTPRequest, current: String?) throws(APIError) {
+    /// The preconditions of a write (RFC 9110 §13.2.2, in that order): `If-Match` fails
+    /// when the client's copy is not the current one (or there is none); `If-None-Match`
+    /// fails when the resource exists (`*`) or is at a version named. Either is a 412, and
+    /// nothing is written. `current` is the resource's ETag, nil when it does not exist.
+    func checkPreconditions(_ request: HTTPRequest, current: String?) throws(APIError) {
         guard ETag.matchHolds(request.headers["If-Match"], current: current) else {
             throw APIError(.preconditionFailed, "the resource has changed since it was read (If-Match did not match)")
+        }
+        guard ETag.noneMatchHolds(request.headers["If-None-Match"], current: current) else {
+            throw APIError(.preconditionFailed, request.headers["If-None-Match"]?.contains("*") == true
+                ? "the resource exists, and If-None-Match: * asks to create it only"
+                : "the resource is at a version If-None-Match names")
         }
     }
 }

@@ -20,10 +20,7 @@ struct InspectionRoutes {
     @Sendable func listAll(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let reader = try QueryReader(request, allowed: QueryReader.listParameters.union(InspectionRoutes.filterParameters).union(["council"]))
         var query = try InspectionRoutes.query(reader)
-        if let key = try reader.string("council") {
-            // An unknown council filters to nothing rather than failing: the list is simply empty.
-            query.council = state.council(named: key)?.code ?? key
-        }
+        if let key = try reader.string("council", maxLength: 100) { query.council = try context.councilFilter(key, in: state) }
         return try list(request, state, query)
     }
 
@@ -66,7 +63,7 @@ struct InspectionRoutes {
     }
 
     @Sendable func create(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         var body = try RequestBody.object(request)
         let key = request.pathParameters["council"] ?? ""
         let (id, state) = try store.write { state throws in
@@ -84,16 +81,16 @@ struct InspectionRoutes {
             return ([.putInspection(inspection)], inspection.id)
         }
         let stored = try context.inspection(id: id, in: state)
-        return WrittenResponse.make(try context.inspectionEntry(stored, pretty: false), status: .created, location: "/v1/inspections/\(id)")
+        return WrittenResponse.make(try context.inspectionEntry(stored, pretty: representation.pretty), status: .created, location: "/v1/inspections/\(id)")
     }
 
     @Sendable func patch(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         let patch = try RequestBody.object(request, kind: .mergePatch)
         let id = request.pathParameters["id"] ?? ""
         let (_, state) = try store.write { state throws in
             let current = try context.inspection(id: id, in: state)
-            try context.checkIfMatch(request, current: ETag.version(.init(major: current.version)))
+            try context.checkPreconditions(request, current: ETag.version(.init(major: current.version)))
             var writer = JSONWriter()
             current.writeJSON(into: &writer)
             let patched = MergePatch.apply(.object(patch), to: try JSONParser.parse(writer.bytes))
@@ -108,15 +105,15 @@ struct InspectionRoutes {
             resolved.council = state.council(named: replacement.council)?.code ?? current.council
             return ([.putInspection(resolved)], ())
         }
-        return WrittenResponse.make(try context.inspectionEntry(try context.inspection(id: id, in: state), pretty: false), status: .ok)
+        return WrittenResponse.make(try context.inspectionEntry(try context.inspection(id: id, in: state), pretty: representation.pretty), status: .ok)
     }
 
     @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(request, allowed: [], representation: false)
         let id = request.pathParameters["id"] ?? ""
         _ = try store.write { state throws in
             let current = try context.inspection(id: id, in: state)
-            try context.checkIfMatch(request, current: ETag.version(.init(major: current.version)))
+            try context.checkPreconditions(request, current: ETag.version(.init(major: current.version)))
             return ([.deleteInspection(id: id)], ())
         }
         return HTTPResponse(status: .noContent)

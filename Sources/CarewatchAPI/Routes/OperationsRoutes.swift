@@ -30,6 +30,13 @@ struct OperationsRoutes {
             responder.respond(HTTPResponse(status: .ok, headers: headers, body: .bytes(Array(prometheusText().utf8))))
         }
         router.add(.get, "/openapi.yaml") { request, responder in
+            // Like /openapi.json, it takes no query parameter (the probes above ignore theirs).
+            do throws(APIError) {
+                _ = try QueryReader(request, allowed: [], representation: false)
+            } catch {
+                responder.respond(error.response)
+                return
+            }
             var headers = HTTPHeaders()
             headers.set("ETag", OperationsRoutes.openAPIETag)
             headers.set("Cache-Control", CacheableResponse.cacheControl)

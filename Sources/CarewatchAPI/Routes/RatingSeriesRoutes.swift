@@ -17,6 +17,10 @@ struct RatingSeriesRoutes {
         let representation = try Representation(request, csvAllowed: false)
         let reader = try QueryReader(request, allowed: ["as_of", "basis"])
         let dates = try RatingSeriesRoutes.dates(try reader.string("as_of"))
+        let today = context.clock.today
+        if let last = dates.last, last > today {
+            throw .badParameter("as_of", "must not be after today (\(today)): the grades of a date to come are not known (\(last))")
+        }
         let basis: RatingBasis = try reader.choice("basis", StatisticsRoutes.Basis.self) == .ofsted ? .ofsted : .published
         let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
             let councils = state.councilsAll()

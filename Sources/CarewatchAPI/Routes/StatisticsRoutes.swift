@@ -18,13 +18,17 @@ struct StatisticsRoutes {
     @Sendable func ratings(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let representation = try Representation(request, csvAllowed: false)
         let reader = try QueryReader(request, allowed: ["as_of", "basis"])
+        let today = context.clock.today
         let asOf = try reader.date("as_of")
+        if let asOf, asOf > today {
+            throw .badParameter("as_of", "must not be after today (\(today)): the grades of a date to come are not known")
+        }
         let basis: RatingBasis = try reader.choice("basis", Basis.self) == .ofsted ? .ofsted : .published
         // Without `as_of` the answer is "as of today", so it also changes at midnight.
-        let day = asOf == nil ? UInt64(Timestamp.now().secondsSince1970 / 86_400) : 0
+        let day = asOf == nil ? UInt64(today.year * 10_000 + today.month * 100 + today.day) : 0
         let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation, minor: day)) { () throws(APIError) in
             var writer = JSONWriter(pretty: representation.pretty)
-            RatingStatistics.compute(state, asOf: asOf, basis: basis).writeJSON(into: &writer)
+            RatingStatistics.compute(state, asOf: asOf ?? today, basis: basis).writeJSON(into: &writer)
             return writer.bytes
         }
         return CacheableResponse.make(entry, representation: representation, request: request)

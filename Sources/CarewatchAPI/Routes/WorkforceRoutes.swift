@@ -6,7 +6,7 @@ import HTTPEngine
 struct WorkforceRoutes {
     let context: APIContext
 
-    static let yearRange = 2000...2100
+    static let yearRange = WorkforceYear.plausibleYears
 
     func register(in router: inout Router) {
         router.add(.get, "/v1/workforce", context.read(listAll))
@@ -21,7 +21,7 @@ struct WorkforceRoutes {
         var query = WorkforceQuery()
         query.year = try reader.integer("year", in: WorkforceRoutes.yearRange)
         query.region = try reader.choice("region", Region.self)
-        if let key = try reader.string("council") { query.council = state.council(named: key)?.code ?? key }
+        if let key = try reader.string("council", maxLength: 100) { query.council = try context.councilFilter(key, in: state) }
         query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
         return try list(request, state, query)
@@ -51,6 +51,10 @@ struct WorkforceRoutes {
         _ = try QueryReader(request, allowed: [])
         let (council, year) = try councilAndYear(request, state)
         guard let row = state.workforce(council: council.code, year: year) else {
+            let reportingYear = context.clock.reportingYear
+            guard year <= reportingYear else {
+                throw APIError(.notFound, "there are no workforce figures for \(year) yet: the current reporting year is \(reportingYear) (figures as at 30 September)")
+            }
             throw .notFound("workforce figures for \(council.code) in \(year)")
         }
         let entry = try context.workforceEntry(row, pretty: representation.pretty)
@@ -58,10 +62,12 @@ struct WorkforceRoutes {
     }
 
     @Sendable func put(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        let representation = try Representation(writing: request)
         var body = try RequestBody.object(request)
         let (created, state) = try store.write { state throws in
             let (council, year) = try councilAndYear(request, state)
+            let current = state.workforce(council: council.code, year: year)
+            try context.checkPreconditions(request, current: current.map { ETag.version(.init(major: $0.version)) })
             var errors: [FieldError] = []
             if let named = body["council"], named.stringValue.flatMap({ state.council(named: $0)?.code }) != council.code {
                 errors.append(FieldError(field: "council", message: "must name the council in the path (\(council.code))"))
@@ -74,37 +80,44 @@ struct WorkforceRoutes {
             body["year"] = .number(Double(year))
             var row = try WorkforceYear(json: .object(body))
             row.deriveRates()
-            let current = state.workforce(council: council.code, year: year)
-            try context.checkIfMatch(request, current: current.map { ETag.version(.init(major: $0.version)) })
             return ([.putWorkforce(row)], current == nil)
         }
         let (council, year) = try councilAndYear(request, state)
         guard let stored = state.workforce(council: council.code, year: year) else { throw APIError.notFound("workforce row") }
         return WrittenResponse.make(
-            try context.workforceEntry(stored, pretty: false), status: created ? .created : .ok,
+            try context.workforceEntry(stored, pretty: representation.pretty), status: created ? .created : .ok,
             location: created ? "/v1/councils/\(council.code)/workforce/\(year)" : nil)
     }
 
     @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(request, allowed: [], representation: false)
         _ = try store.write { state throws in
             let (council, year) = try councilAndYear(request, state)
             guard let current = state.workforce(council: council.code, year: year) else {
                 throw APIError.notFound("workforce figures for \(council.code) in \(year)")
             }
-            try context.checkIfMatch(request, current: ETag.version(.init(major: current.version)))
+            try context.checkPreconditions(request, current: ETag.version(.init(major: current.version)))
             return ([.deleteWorkforce(council: council.code, year: year)], ())
         }
         return HTTPResponse(status: .noContent)
     }
 
     private func councilAndYear(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> (Council, Int) {
-        let council = try context.council(request, in: state)
+        let year = try WorkforceRoutes.year(request)
+        return (try context.council(request, in: state), year)
+    }
+
+    /// The `{year}` of the path: four digits, within the years the data can hold. Anything
+    /// else is a malformed address (400 saying why), not a row that happens to be missing.
+    static func year(_ request: HTTPRequest) throws(APIError) -> Int {
         let text = request.pathParameters["year"] ?? ""
-        guard let year = Int(text), WorkforceRoutes.yearRange.contains(year) else {
-            throw .notFound("workforce year '\(text)'")
+        guard text.utf8.count == 4, text.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }), let year = Int(text) else {
+            throw .badPathParameter("year", "must be a census year written with four digits, such as 2018, not '\(text)'")
         }
-        return (council, year)
+        guard yearRange.contains(year) else {
+            throw .badPathParameter("year", "must be from \(yearRange.lowerBound) to \(yearRange.upperBound), not \(year)")
+        }
+        return year
     }
 }
 

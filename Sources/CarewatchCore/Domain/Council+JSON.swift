@@ -1,6 +1,7 @@
 extension Council {
     static let inputFields: Set<String> = ["code", "la_code", "slug", "name", "region", "kind", "former_codes", "latest_inspection", "updated_at"]
     static let storageFields: Set<String> = inputFields.union(["version"])
+    static let nameLimit = 200
 
     /// Decodes a client document. `latest_inspection` and `updated_at` are derived by the
     /// server, so they are accepted (a GET body can be sent back) but ignored. A missing
@@ -52,11 +53,7 @@ extension Council {
         if !Slug.isValid(slug) {
             errors.append(FieldError(field: "slug", message: "must be 1 to 100 lowercase letters a-z, digits and single hyphens, starting and ending with a letter or digit"))
         }
-        if name.allSatisfy(\.isWhitespace) {
-            errors.append(FieldError(field: "name", message: "must not be empty"))
-        } else if name.count > 200 {
-            errors.append(FieldError(field: "name", message: "must be at most 200 characters"))
-        }
+        errors += TextRules.errors("name", name, limit: Council.nameLimit)
         var seen: Set<String> = [code]
         for (index, former) in formerCodes.enumerated() {
             if !Council.isGSSCode(former) {

@@ -29,6 +29,17 @@ public struct Council: Sendable, Equatable {
     }
 }
 
+extension Council {
+    /// Whether `other` says the same about the council: every field but the store's own
+    /// `version` and `updatedAt`. A put of the same content is no change (no new version).
+    public func hasSameContent(as other: Council) -> Bool {
+        var same = other
+        same.version = version
+        same.updatedAt = updatedAt
+        return self == same
+    }
+}
+
 /// The nine English regions, spelt as DfE and the contract spell them.
 public enum Region: String, Sendable, CaseIterable, Comparable {
     case northEast = "North East"

@@ -3,6 +3,8 @@ extension Inspection {
                                            "judgements", "summary", "report_url", "source"]
     static let storageFields: Set<String> = inputFields.union(["version"])
     static let judgementFields: Set<String> = ["help_and_protection", "children_in_care", "care_leavers", "leadership"]
+    /// Longest text per field, in code points (`TextRules`).
+    static let textLimits = ["type": 200, "visit_theme": 500, "summary": 20_000, "report_url": 2000, "source": 500]
 
     /// Years a date may fall in; anything else is a typo (`0218-04-17`) rather than history.
     public static let plausibleYears = 2000...2100
@@ -72,13 +74,33 @@ extension Inspection {
                 errors.append(FieldError(field: field, message: "\"adequate\" belongs to older frameworks, not ilacs"))
             }
         }
-        if let reportURL, !(reportURL.hasPrefix("https://") || reportURL.hasPrefix("http://")) || reportURL.count > 2000 {
-            errors.append(FieldError(field: "report_url", message: "must be an http(s) URL of at most 2000 characters"))
+        if let reportURL, !Inspection.isReportURL(reportURL) {
+            errors.append(FieldError(field: "report_url", message: "must be an http or https URL with a host and no spaces"))
         }
-        for (field, text, limit) in [("type", type, 200), ("visit_theme", visitTheme, 500), ("summary", summary, 20_000), ("source", source, 500)] {
-            if let text, text.count > limit { errors.append(FieldError(field: field, message: "must be at most \(limit) characters")) }
+        for (field, text) in [("type", type), ("visit_theme", visitTheme), ("summary", summary), ("report_url", reportURL), ("source", source)] {
+            errors += TextRules.errors(field, text, limit: Inspection.textLimits[field]!, lineBreaks: field == "summary")
         }
         return errors
+    }
+
+    /// An inspection cannot have started or been published after `today`: such a date is a
+    /// typo, and would make the record its council's latest grade ahead of time.
+    public func futureDateErrors(today: CalendarDate) -> [FieldError] {
+        var errors: [FieldError] = []
+        for (field, date) in [("started", started), ("published", published)] {
+            if let date, date > today { errors.append(FieldError(field: field, message: "\(date) is after today (\(today))")) }
+        }
+        return errors
+    }
+
+    /// `http://` or `https://`, a host, and no white space or control characters anywhere
+    /// (the pattern openapi.yaml gives).
+    static func isReportURL(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        guard let scheme = ["https://", "http://"].first(where: { lowered.hasPrefix($0) }) else { return false }
+        let rest = text.unicodeScalars.dropFirst(scheme.count)
+        guard let first = rest.first, !["/", "?", "#"].contains(first) else { return false }
+        return !rest.contains { $0.properties.isWhitespace || $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 
     public static func isValidID(_ id: String) -> Bool {

@@ -42,6 +42,15 @@ public struct Inspection: Sendable, Equatable {
     }
 }
 
+extension Inspection {
+    /// Whether `other` records the same event the same way: every field but `version`.
+    public func hasSameContent(as other: Inspection) -> Bool {
+        var same = other
+        same.version = version
+        return self == same
+    }
+}
+
 /// The per-area judgements; older frameworks grade only some of them.
 public struct Judgements: Sendable, Equatable {
     public var helpAndProtection: Grade?
@@ -75,4 +84,16 @@ public enum Grade: String, Sendable, CaseIterable {
     case requiresImprovement = "requires_improvement"
     case adequate
     case inadequate
+
+    /// Best first, the order lists sort grades in: outstanding, good, requires improvement,
+    /// adequate (the third of four grades before 2013, beside requires improvement), inadequate.
+    public var rank: Int {
+        switch self {
+        case .outstanding: return 1
+        case .good: return 2
+        case .requiresImprovement: return 3
+        case .adequate: return 4
+        case .inadequate: return 5
+        }
+    }
 }

@@ -16,6 +16,9 @@ public struct FieldError: Sendable, Equatable, CustomStringConvertible {
 /// request in one round trip.
 public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var errors: [FieldError]
+    /// Which change of a multi-change commit broke the rules (its position in the list the
+    /// store was given), so that a bulk import can say which record it was.
+    public var changeIndex: Int?
 
     public init(_ errors: [FieldError]) { self.errors = errors }
     public init(errors: [FieldError]) { self.errors = errors }

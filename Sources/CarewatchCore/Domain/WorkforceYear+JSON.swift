@@ -3,6 +3,7 @@ extension WorkforceYear {
                                            "leavers_fte", "turnover_rate", "caseload", "absence_rate", "asye_share", "source"]
     static let storageFields: Set<String> = inputFields.union(["version"])
     public static let plausibleYears = 2000...2100
+    static let sourceLimit = 500
     /// How far (percentage points) a given rate may sit from the one its FTEs imply. DfE
     /// rounds FTEs and rates separately; its own rows agree within 0.15.
     public static let rateTolerance = 1.0
@@ -53,6 +54,7 @@ extension WorkforceYear {
         if !WorkforceYear.plausibleYears.contains(year) {
             errors.append(FieldError(field: "year", message: "must be between \(WorkforceYear.plausibleYears.lowerBound) and \(WorkforceYear.plausibleYears.upperBound)"))
         }
+        errors += TextRules.errors("source", source, limit: WorkforceYear.sourceLimit)
         for figure in figures {
             guard let value = figure.value else { continue }
             if !value.isFinite {
@@ -81,6 +83,22 @@ extension WorkforceYear {
             errors.append(FieldError(field: "leavers_fte", message: "gives a turnover rate over 100 (leavers_fte / employed_fte)"))
         }
         return errors
+    }
+
+    /// Figures are as at 30 September, so a year after the current reporting year (this year
+    /// from 1 October, else last year; `WallClock.reportingYear(on:)`) cannot have any yet.
+    public func futureYearErrors(today: CalendarDate) -> [FieldError] {
+        let reportingYear = WallClock.reportingYear(on: today)
+        guard year > reportingYear else { return [] }
+        return [FieldError(field: "year", message: "\(year) is after the current reporting year \(reportingYear): figures are as at 30 September, so a year's exist from 1 October of it")]
+    }
+
+    /// A row must say something: at least one figure, or the source that publishes none for
+    /// the year (as DfE's file does for a council whose figures are all withheld). A row of
+    /// nothing but nulls is refused; DELETE removes a row.
+    public func emptinessErrors() -> [FieldError] {
+        guard source == nil, figures.allSatisfy({ $0.value == nil }) else { return [] }
+        return [FieldError(field: "body", message: "carries no figure and no source: give at least one figure (or the source that publishes none for the year); DELETE removes a row")]
     }
 
     private func sum(_ a: Double?, _ b: Double?) -> Double? {

@@ -38,4 +38,11 @@ public struct WorkforceYear: Sendable, Equatable {
         self.source = source
         self.version = version
     }
+
+    /// Whether `other` holds the same figures and source: every field but `version`.
+    public func hasSameContent(as other: WorkforceYear) -> Bool {
+        var same = other
+        same.version = version
+        return self == same
+    }
 }

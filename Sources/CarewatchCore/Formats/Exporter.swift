@@ -11,10 +11,10 @@ public enum Exporter {
     /// from any thread; calls are serialised.
     public static func documentChunks(
         councils: [Council], inspections: [Inspection], workforce: [WorkforceYear],
-        latest: @escaping @Sendable (String) -> Inspection?, chunkSize: Int = defaultChunkSize
+        latest: @escaping @Sendable (String) -> Inspection?, pretty: Bool = false, chunkSize: Int = defaultChunkSize
     ) -> @Sendable () -> [UInt8]? {
         let stream = ExportStream(councils: councils, inspections: inspections, workforce: workforce, latest: latest,
-                                  chunkSize: max(1, chunkSize))
+                                  pretty: pretty, chunkSize: max(1, chunkSize))
         return { stream.next() }
     }
 
@@ -53,10 +53,11 @@ private final class ExportStream: Sendable {
     private let workforce: [WorkforceYear]
     private let latest: @Sendable (String) -> Inspection?
     private let chunkSize: Int
-    private let cursor = Mutex(Cursor())
+    private let cursor: Mutex<Cursor>
 
     init(councils: [Council], inspections: [Inspection], workforce: [WorkforceYear],
-         latest: @escaping @Sendable (String) -> Inspection?, chunkSize: Int) {
+         latest: @escaping @Sendable (String) -> Inspection?, pretty: Bool, chunkSize: Int) {
+        cursor = Mutex(Cursor(writer: JSONWriter(pretty: pretty, capacity: 0)))
         self.councils = councils
         self.inspections = inspections
         self.workforce = workforce

@@ -79,14 +79,18 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var issues: [ImportIssue]
     /// Issues found beyond `limit`, not listed.
     public var omitted: Int
+    /// The bytes do not parse as the format at all (malformed JSON, a CSV with an unclosed
+    /// quote, a JSON document that is not an object), as opposed to records that break rules.
+    public var isMalformed = false
 
     public init(issues: [ImportIssue], omitted: Int = 0) {
         self.issues = issues
         self.omitted = omitted
     }
 
-    public init(row: Int? = nil, field: String, message: String) {
+    public init(row: Int? = nil, field: String, message: String, isMalformed: Bool = false) {
         self.init(issues: [ImportIssue(row: row, field: field, message: message)])
+        self.isMalformed = isMalformed
     }
 
     public var description: String {

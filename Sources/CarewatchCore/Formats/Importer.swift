@@ -58,7 +58,7 @@ public enum Importer {
         do {
             records = try CSVReader.records(bytes)
         } catch {
-            throw ImportError(row: error.line, field: "", message: error.message)
+            throw ImportError(row: error.line, field: "", message: error.message, isMalformed: true)
         }
         guard !records.isEmpty else { throw ImportError(field: "", message: "the file is empty") }
         // A whole-sheet export of an Ofsted table keeps its title and description rows above

@@ -12,17 +12,18 @@ enum JSONImport {
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw ImportError(field: "", message: "malformed JSON: \(error)")
+            throw ImportError(field: "", message: "malformed JSON: \(error)", isMalformed: true)
         }
         guard let object = root.objectValue else {
-            throw ImportError(field: "", message: "the document must be an object with councils, inspections and workforce arrays, not \(root.typeName)")
+            throw ImportError(field: "", message: "the document must be an object with councils, inspections and workforce arrays, not \(root.typeName)",
+                              isMalformed: true)
         }
         var issues = IssueCollector()
         for key in object.keys where !sections.contains(key) {
             issues.add(row: nil, field: key, "unknown section (expected councils, inspections, workforce)")
         }
         func array(_ key: String) -> [JSONValue] {
-            guard let value = object[key], !value.isNull else { return [] }
+            guard let value = object[key] else { return [] }
             guard let items = value.arrayValue else {
                 issues.add(row: nil, field: key, "must be an array, not \(value.typeName)")
                 return []

@@ -18,14 +18,14 @@ extension Importer {
 extension Exporter {
     /// The export document of `state`, in chunks for `ResponseBody.stream`. Councils by code,
     /// inspections newest first, workforce rows by council then year, as the state lists them.
-    public static func documentChunks(_ state: StoreState, chunkSize: Int = defaultChunkSize) -> @Sendable () -> [UInt8]? {
+    public static func documentChunks(_ state: StoreState, pretty: Bool = false, chunkSize: Int = defaultChunkSize) -> @Sendable () -> [UInt8]? {
         documentChunks(councils: state.councilsAll(), inspections: state.inspectionsAll(), workforce: state.workforceAll(),
-                       latest: { state.latestInspection(ofCouncil: $0) }, chunkSize: chunkSize)
+                       latest: { state.latestInspection(ofCouncil: $0) }, pretty: pretty, chunkSize: chunkSize)
     }
 
     /// The name the API and CLI use for `documentChunks(_:)`.
-    public static func stream(_ state: StoreState, chunkSize: Int = defaultChunkSize) -> @Sendable () -> [UInt8]? {
-        documentChunks(state, chunkSize: chunkSize)
+    public static func stream(_ state: StoreState, pretty: Bool = false, chunkSize: Int = defaultChunkSize) -> @Sendable () -> [UInt8]? {
+        documentChunks(state, pretty: pretty, chunkSize: chunkSize)
     }
 
     public static func document(_ state: StoreState) -> [UInt8] {

@@ -1,8 +1,7 @@
 /// The statistics over the store's current state, as the API's `/v1/stats/*` handlers ask for them.
 extension RatingStatistics {
-    /// - Parameter asOf: nil means today (UTC).
-    public static func compute(_ state: StoreState, asOf: CalendarDate?, basis: RatingBasis) -> RatingStatistics {
-        compute(councils: state.councilsAll(), inspections: state.inspectionsAll(), asOf: asOf ?? Timestamp.now().date, basis: basis)
+    public static func compute(_ state: StoreState, asOf: CalendarDate, basis: RatingBasis) -> RatingStatistics {
+        compute(councils: state.councilsAll(), inspections: state.inspectionsAll(), asOf: asOf, basis: basis)
     }
 }
 

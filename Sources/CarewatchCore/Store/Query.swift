@@ -67,7 +67,9 @@ public struct CouncilQuery: Sendable, Equatable {
     public var limit: Int
     public var cursor: String?
 
-    public static let sortFields = ["code", "name", "la_code", "slug", "region", "kind", "rating"]
+    /// `rating` sorts in grade order (`Grade.rank`: best first, councils not yet graded
+    /// last either way); `updated_at` by when the record last changed.
+    public static let sortFields = ["code", "name", "la_code", "slug", "region", "kind", "rating", "updated_at"]
     public static let defaultSort = SortKey(field: "code")
 
     public init(region: Region? = nil, kind: CouncilKind? = nil, rating: Grade? = nil, q: String? = nil, sort: SortKey? = nil,
@@ -93,6 +95,7 @@ public struct InspectionQuery: Sendable, Equatable {
     public var limit: Int
     public var cursor: String?
 
+    /// `overall` sorts in grade order (`Grade.rank`), visits last either way.
     public static let sortFields = ["published", "started", "council", "framework", "overall", "id"]
     /// Newest first.
     public static let defaultSort = SortKey(field: "published", descending: true)

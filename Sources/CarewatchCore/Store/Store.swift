@@ -32,6 +32,10 @@ public final class Store: @unchecked Sendable {
     /// Highest ticket that is durable or has failed (tickets settle in order).
     private var resolvedTicket: UInt64 = 0
     private var failures: [UInt64: StoreError] = [:]
+    /// Times a failed batch sent the pending state back to the durable one: a write that
+    /// changed nothing compares it before and after waiting, to know that what it compared
+    /// against became durable.
+    private var rollbacks = 0
     private var stopping = false
     private var closedReason: String?
     private var rotateRequested = false
@@ -133,7 +137,9 @@ public final class Store: @unchecked Sendable {
         changes += document.councils.map(Change.putCouncil)
         changes += document.inspections.map(Change.putInspection)
         changes += document.workforce.map(Change.putWorkforce)
-        _ = try write { _ in (changes, ()) }
+        // Seeded records are trusted published data: no "not in the future" check, so that a
+        // machine whose clock is behind still starts.
+        _ = try commit(checkingDates: false) { _ in (changes, ()) }
         options.log("seeded \(dataDirectory.path) with the embedded default data: \(document.councils.count) councils, \(document.inspections.count) inspections, \(document.workforce.count) workforce rows")
         try compact()
     }
@@ -164,10 +170,19 @@ public final class Store: @unchecked Sendable {
     /// Runs `transaction` against the newest state, serialized with other writers, and
     /// returns once its changes are durable, with the state as of this write. Errors thrown
     /// by the transaction come back unchanged; a change that breaks a store rule throws
-    /// `ValidationError`; an I/O failure throws `StoreError` and nothing is applied.
+    /// `ValidationError`; an I/O failure throws `StoreError` and nothing is applied. A write
+    /// whose puts all match the stored records changes nothing: it journals nothing, moves
+    /// no version and returns the state it read.
     public func write<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState) {
         let outcome = try commit(transaction)
         return (outcome.result, outcome.state)
+    }
+
+    /// `write`, also returning the changes that took effect, as applied (empty when nothing
+    /// changed), for callers that report what a write did, such as a bulk import.
+    public func writeReturningChanges<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState, changes: [Change]) {
+        let outcome = try commit(transaction)
+        return (outcome.result, outcome.state, outcome.resolved)
     }
 
     /// Applies `changes` as one durable write; returns them as applied (generated ids filled
@@ -178,51 +193,54 @@ public final class Store: @unchecked Sendable {
         return (outcome.resolved, outcome.state)
     }
 
-    private func commit<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState, resolved: [Change]) {
+    private func commit<T: Sendable>(
+        checkingDates: Bool = true, _ transaction: (StoreState) throws -> (changes: [Change], result: T)
+    ) throws -> (result: T, state: StoreState, resolved: [Change]) {
         condition.lock()
-        if let closedReason {
+        while true {
+            if let closedReason {
+                condition.unlock()
+                throw StoreError.closed(closedReason)
+            }
+            let base = pendingState
+            let rollbacksBefore = rollbacks
+            let outcome: (changes: [Change], result: T)
+            var next = base
+            let sequence = base.generation + 1
+            let now = options.clock.now()
+            let resolved: [Change]
+            do {
+                outcome = try transaction(base)
+                resolved = outcome.changes.isEmpty ? [] : try next.apply(outcome.changes, sequence: sequence, at: now,
+                                                                         today: checkingDates ? now.date : nil)
+            } catch {
+                condition.unlock()
+                throw error
+            }
+            if resolved.isEmpty {
+                // Nothing changes: no journal record, no new generation, no new version. The
+                // answer is `base`, once everything it holds is durable; if a failed batch
+                // took part of it back, run the transaction again on what is.
+                let target = nextTicket - 1
+                while resolvedTicket < target { condition.wait() }
+                if rollbacks != rollbacksBefore { continue }
+                condition.unlock()
+                return (outcome.result, base, [])
+            }
+            let bytes = JournalRecord(sequence: sequence, at: now, changes: resolved).encode()
+            let ticket = nextTicket
+            nextTicket += 1
+            pendingState = next
+            queue.append(Pending(ticket: ticket, sequence: sequence, bytes: bytes, state: next))
+            condition.broadcast()
+            while resolvedTicket < ticket { condition.wait() }
+            if let failure = failures.removeValue(forKey: ticket) {
+                condition.unlock()
+                throw failure
+            }
             condition.unlock()
-            throw StoreError.closed(closedReason)
+            return (outcome.result, next, resolved)
         }
-        let base = pendingState
-        let outcome: (changes: [Change], result: T)
-        do {
-            outcome = try transaction(base)
-        } catch {
-            condition.unlock()
-            throw error
-        }
-        if outcome.changes.isEmpty {
-            // Nothing to persist; still wait until everything this transaction saw is settled.
-            let target = nextTicket - 1
-            while resolvedTicket < target { condition.wait() }
-            let state = durableState
-            condition.unlock()
-            return (outcome.result, state, [])
-        }
-        var next = base
-        let sequence = base.generation + 1
-        let now = Timestamp.now()
-        let resolved: [Change]
-        do {
-            resolved = try next.apply(outcome.changes, sequence: sequence, at: now)
-        } catch {
-            condition.unlock()
-            throw error
-        }
-        let bytes = JournalRecord(sequence: sequence, at: now, changes: resolved).encode()
-        let ticket = nextTicket
-        nextTicket += 1
-        pendingState = next
-        queue.append(Pending(ticket: ticket, sequence: sequence, bytes: bytes, state: next))
-        condition.broadcast()
-        while resolvedTicket < ticket { condition.wait() }
-        if let failure = failures.removeValue(forKey: ticket) {
-            condition.unlock()
-            throw failure
-        }
-        condition.unlock()
-        return (outcome.result, next, resolved)
     }
 
     // MARK: committer
@@ -280,6 +298,7 @@ public final class Store: @unchecked Sendable {
                 counters.failed += batch.count + queue.count
                 queue.removeAll()
                 pendingState = durableState
+                rollbacks += 1
                 if let broken = journal.broken {
                     closedReason = "the journal could not be restored after a failed write (\(broken))"
                 }

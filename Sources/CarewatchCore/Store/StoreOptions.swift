@@ -22,19 +22,23 @@ public struct StoreOptions: Sendable {
     public var retainedSnapshots = 2
     /// Makes chosen system calls fail, for tests of a failing disk.
     public var faults: FileSystemFaults?
+    /// Stamps commits (`updated_at`) and says what "today" is for the rules that refuse
+    /// dates in the future. Tests pin it.
+    public var clock: WallClock = .system
     /// Where start-up decisions (torn tail cut, snapshot fallback, seeding) are reported.
     public var log: @Sendable (String) -> Void = { logToStandardError($0) }
 
     public init() {}
 
     public init(recover: Bool = false, seedWhenEmpty: Bool = true, snapshotEveryChanges: Int = 10_000, snapshotInterval: Double = 300,
-                segmentBytes: Int = 64 << 20, faults: FileSystemFaults? = nil) {
+                segmentBytes: Int = 64 << 20, faults: FileSystemFaults? = nil, clock: WallClock = .system) {
         self.recover = recover
         self.seedWhenEmpty = seedWhenEmpty
         self.snapshotEveryChanges = snapshotEveryChanges
         self.snapshotInterval = snapshotInterval
         self.segmentBytes = segmentBytes
         self.faults = faults
+        self.clock = clock
     }
 }
 

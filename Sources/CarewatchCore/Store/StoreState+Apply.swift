@@ -3,25 +3,48 @@
 /// here, so it holds no matter which client (API, import, journal replay) made the change.
 extension StoreState {
     /// Applies `changes` as one commit with sequence number `sequence`. Returns the changes
-    /// as they were actually applied (council names resolved to codes, generated ids filled
-    /// in): that resolved form is what gets journaled, so replay needs no guessing.
-    mutating func apply(_ changes: [Change], sequence: UInt64, at time: Timestamp) throws(ValidationError) -> [Change] {
+    /// that took effect, as they were applied (council names resolved to codes, generated ids
+    /// filled in): that resolved form is what gets journaled, so replay needs no guessing.
+    ///
+    /// A put whose record is identical to the stored one (everything but the store's own
+    /// `version` and `updated_at`) is no change: it is left out of the result and the record
+    /// keeps its version, so its ETag and `updated_at` move only when its content does. When
+    /// nothing takes effect the caller writes no journal record at all.
+    ///
+    /// - Parameter today: the commit's date for live writes, which also checks the rules
+    ///   that depend on the day or were added after records may have been written: no dates
+    ///   in the future (an inspection started or published after today, a workforce year
+    ///   after the current reporting year) and no workforce row without a figure or source.
+    ///   Nil when replaying the journal or seeding, whose records were accepted before and
+    ///   must load whatever the clock says now.
+    /// - Throws: `ValidationError` naming the field, with `changeIndex` set to the position
+    ///   in `changes` of the change that broke a rule.
+    mutating func apply(_ changes: [Change], sequence: UInt64, at time: Timestamp, today: CalendarDate? = nil) throws(ValidationError) -> [Change] {
         var resolved: [Change] = []
         resolved.reserveCapacity(changes.count)
-        for change in changes {
-            resolved.append(try apply(change, sequence: sequence, at: time))
+        for (index, change) in changes.enumerated() {
+            do {
+                if let applied = try apply(change, sequence: sequence, at: time, today: today) { resolved.append(applied) }
+            } catch {
+                var located = error
+                located.changeIndex = index
+                throw located
+            }
         }
         generation = sequence
         committedAt = time
         return resolved
     }
 
-    private mutating func apply(_ change: Change, sequence: UInt64, at time: Timestamp) throws(ValidationError) -> Change {
+    /// One change; nil when it changes nothing.
+    private mutating func apply(_ change: Change, sequence: UInt64, at time: Timestamp, today: CalendarDate?) throws(ValidationError) -> Change? {
         switch change {
         case .putCouncil(var council):
+            try checkCouncil(council)
+            if let current = councilsByCode[council.code], current.hasSameContent(as: council) { return nil }
             council.version = sequence
             council.updatedAt = time
-            try putCouncil(council)
+            putCouncil(council)
             return .putCouncil(council)
         case .deleteCouncil(let key):
             guard let council = council(named: key) else { throw ValidationError(field: "code", message: "no such council: \(key)") }
@@ -33,8 +56,10 @@ extension StoreState {
             }
             inspection.council = council.code
             if inspection.id.isEmpty { inspection.id = makeInspectionID(for: inspection) }
-            let errors = inspection.validate()
+            var errors = inspection.validate()
+            if let today { errors += inspection.futureDateErrors(today: today) }
             if !errors.isEmpty { throw ValidationError(errors) }
+            if let current = inspectionsByID[inspection.id], current.hasSameContent(as: inspection) { return nil }
             inspection.version = sequence
             putInspection(inspection)
             return .putInspection(inspection)
@@ -47,8 +72,10 @@ extension StoreState {
                 throw ValidationError(field: "council", message: "no such council: \(row.council)")
             }
             row.council = council.code
-            let errors = row.validate()
+            var errors = row.validate()
+            if let today { errors += row.futureYearErrors(today: today) + row.emptinessErrors() }
             if !errors.isEmpty { throw ValidationError(errors) }
+            if let current = workforce(council: row.council, year: row.year), current.hasSameContent(as: row) { return nil }
             row.version = sequence
             putWorkforce(row)
             return .putWorkforce(row)
@@ -100,10 +127,13 @@ extension StoreState {
 
     // MARK: councils
 
-    private mutating func putCouncil(_ council: Council) throws(ValidationError) {
-        var errors = council.validate()
-        errors += conflicts(for: council)
+    /// The council's own rules and its uniqueness against the others.
+    private func checkCouncil(_ council: Council) throws(ValidationError) {
+        let errors = council.validate() + conflicts(for: council)
         if !errors.isEmpty { throw ValidationError(errors) }
+    }
+
+    private mutating func putCouncil(_ council: Council) {
         let previous = councilsByCode[council.code]
         if let previous {
             removeAliases(of: previous)

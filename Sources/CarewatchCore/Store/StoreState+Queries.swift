@@ -15,7 +15,7 @@ extension StoreState {
         if let q = query.q?.lowercased(), !q.isEmpty {
             candidates = candidates.filter { $0.name.lowercased().contains(q) }
         }
-        let kind: SortKind = sort.field == "la_code" ? .int : .string
+        let kind: SortKind = ["la_code", "rating", "updated_at"].contains(sort.field) ? .int : .string
         return try Paginator.page(candidates, sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
                                   value: { council in
                                       switch sort.field {
@@ -24,7 +24,8 @@ extension StoreState {
                                       case "slug": return .string(council.slug)
                                       case "region": return .string(council.region.rawValue)
                                       case "kind": return .string(council.kind.rawValue)
-                                      case "rating": return latestGrades[council.code].map { .string($0.rawValue) } ?? .null
+                                      case "rating": return latestGrades[council.code].map { .int($0.rank) } ?? .null
+                                      case "updated_at": return .int(Int(council.updatedAt.secondsSince1970))
                                       default: return .string(council.code)
                                       }
                                   }, id: \.code)
@@ -54,13 +55,13 @@ extension StoreState {
             if let to = query.publishedTo { guard let published = inspection.published, published <= to else { return false } }
             return true
         }
-        return try Paginator.page(candidates, sort: sort, kind: .string, limit: query.limit, cursor: query.cursor,
+        return try Paginator.page(candidates, sort: sort, kind: sort.field == "overall" ? .int : .string, limit: query.limit, cursor: query.cursor,
                                   value: { inspection in
                                       switch sort.field {
                                       case "started": return inspection.started.map { .string($0.description) } ?? .null
                                       case "council": return .string(inspection.council)
                                       case "framework": return .string(inspection.framework.rawValue)
-                                      case "overall": return inspection.overall.map { .string($0.rawValue) } ?? .null
+                                      case "overall": return inspection.overall.map { .int($0.rank) } ?? .null
                                       case "id": return .string(inspection.id)
                                       default: return inspection.published.map { .string($0.description) } ?? .null
                                       }

@@ -1,12 +1,16 @@
 import Foundation
 import HTTPTestClient
 import XCTest
+import CarewatchCore
 @testable import CarewatchAPI
 
 /// A real server on 127.0.0.1 with its own temporary data directory, loaded with the
 /// embedded default data (153 councils, 778 inspections, 1,325 workforce rows).
 final class TestServer {
     static let apiKey = "test-key"
+    /// The instant every test server's clock reads: "today" is 2026-11-23, so the current
+    /// workforce reporting year is 2026 and 2027 is in the future, whatever day the suite runs.
+    static let now = Timestamp(rfc3339: "2026-11-23T11:02:18Z")!
     let service: CarewatchService
     let directory: URL
     let client: RawHTTPClient
@@ -27,6 +31,7 @@ final class TestServer {
         configuration.apiKeys = [TestServer.apiKey]
         configuration.accessLog = false
         configuration.logLevel = .warning
+        configuration.clock = .fixed(TestServer.now)
         configure(&configuration)
         self.directory = directory
         service = try CarewatchService.start(configuration)
