@@ -1,3 +1,5 @@
+import HexEncoding
+
 /// The rules for the free text a client writes (a council's `name`, an inspection's `type`,
 /// `visit_theme`, `summary`, `report_url` and `source`, a workforce row's `source`), so that
 /// what is stored is what was sent and reads back the same in JSON, CSV and a spreadsheet:
@@ -25,8 +27,9 @@ enum TextRules {
             errors.append(FieldError(field: field, message: "must not start or end with white space"))
         }
         if let bad = text.unicodeScalars.first(where: { isRefusedControl($0, lineBreaks: lineBreaks) }) {
-            let code = String(bad.value, radix: 16, uppercase: true)
-            let hex = String(repeating: "0", count: max(0, 4 - code.count)) + code
+            var digits: [UInt8] = []
+            Hex.append(bad.value, minimumDigits: 4, uppercase: true, to: &digits)
+            let hex = String(decoding: digits, as: UTF8.self)
             errors.append(FieldError(field: field, message: "must not contain control characters (found U+\(hex))\(lineBreaks ? " other than line breaks and tabs" : "")"))
         }
         return errors
