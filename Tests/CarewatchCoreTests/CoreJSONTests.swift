@@ -80,16 +80,29 @@ final class CoreJSONTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(JSONValue.string(all).serialized()), .string(all))
     }
 
-    func testStreamingObjectOfArrays() throws {
+    func testStreamingObjectMembersAndArrayElements() throws {
         var elements: [String] = []
         var members: [String] = []
-        try JSONParser.streamObjectOfArrays(Array(#" {"generation":3,"a":[1,{"x":[2]}],"b":[],"c":"s"} "#.utf8),
-                                            element: { key, value in elements.append("\(key)=\(String(decoding: value.serialized(), as: UTF8.self))") },
-                                            member: { key, value in members.append("\(key)=\(String(decoding: value.serialized(), as: UTF8.self))") })
+        func text(_ value: JSONValue) -> String { String(decoding: value.serialized(), as: UTF8.self) }
+        func stream(_ text: String, member: (String, inout Parser) throws -> Void) throws {
+            try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.streamObject($0, member: member) }
+        }
+        /// Arrays element by element, anything else whole.
+        func collect(_ key: String, _ parser: inout Parser) throws {
+            if parser.bytes[parser.index] == UInt8(ascii: "[") {
+                try parser.forEachElement(depth: 1) { elements.append("\(key)=\(text(try $0.parseValue(depth: 2)))") }
+            } else {
+                members.append("\(key)=\(text(try parser.parseValue(depth: 1)))")
+            }
+        }
+        try stream(#" {"generation":3,"a":[1,{"x":[2]}],"b":[],"c":"s"} "#, member: collect)
         XCTAssertEqual(elements, ["a=1", #"a={"x":[2]}"#])
         XCTAssertEqual(members, ["generation=3", #"c="s""#])
-        for bad in [#"{"a":[1]} x"#, #"{"a":[1],"a":[2]}"#, #"{"a":[1,]}"#, #"[1]"#, #"{"a":[1]"#, #"{"a":["\ud800"]}"#] {
-            XCTAssertThrowsError(try JSONParser.streamObjectOfArrays(Array(bad.utf8), element: { _, _ in }, member: { _, _ in }), bad)
+        for bad in [#"{"a":[1]} x"#, #"{"a":[1],"a":[2]}"#, #"{"a":[1,]}"#, #"[1]"#, #"{"a":[1]"#, #"{"a":["\ud800"]}"#, #"{"a":[1 2]}"#] {
+            XCTAssertThrowsError(try stream(bad, member: collect), bad)
         }
+        // A handler that reads nothing is an error, not an endless loop.
+        XCTAssertThrowsError(try stream(#"{"a":1}"#, member: { _, _ in }))
+        XCTAssertThrowsError(try stream(#"{"a":[1]}"#, member: { _, parser in try parser.forEachElement(depth: 1) { _ in } }))
     }
 }

@@ -7,7 +7,7 @@ import XCTest
 final class FormatsStoreStateTests: XCTestCase {
     private func seededState() -> StoreState {
         let seed = SeedData.defaultDocument()
-        return StoreState(generation: 1, committedAt: Timestamp(secondsSince1970: 0), councils: seed.councils,
+        return try! StoreState(generation: 1, committedAt: Timestamp(secondsSince1970: 0), councils: seed.councils,
                           inspections: seed.inspections, workforce: seed.workforce)
     }
 

@@ -351,71 +351,94 @@ struct Parser {
 }
 
 extension JSONParser {
-    /// Parses a top-level object and hands over each element of its array members one at a
-    /// time (`element(key, value)`), and every other member whole (`member`). No tree of
-    /// the whole document is built, so a snapshot with a million rows is decoded with the
-    /// memory of one row at a time. Same strictness as `parse`.
-    static func streamObjectOfArrays(
-        _ bytes: some Collection<UInt8>,
-        element: (String, JSONValue) throws -> Void,
-        member: (String, JSONValue) throws -> Void
-    ) throws {
-        func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
-            var parser = Parser(bytes: buffer)
-            parser.skipWhitespace()
-            guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
-                throw JSONParseError(offset: parser.index, message: "expected an object")
-            }
-            parser.index += 1
-            var seen = Set<String>()
-            parser.skipWhitespace()
-            if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "}") {
-                parser.index += 1
-            } else {
-                members: while true {
-                    parser.skipWhitespace()
-                    guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "\"") else {
-                        throw JSONParseError(offset: parser.index, message: "expected a string key")
-                    }
-                    let keyOffset = parser.index
-                    let key = try parser.parseString()
-                    guard seen.insert(key).inserted else { throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\"") }
-                    parser.skipWhitespace()
-                    guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else {
-                        throw JSONParseError(offset: parser.index, message: "expected ':'")
-                    }
-                    parser.index += 1
-                    parser.skipWhitespace()
-                    if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "[") {
-                        parser.index += 1
-                        parser.skipWhitespace()
-                        if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "]") {
-                            parser.index += 1
-                        } else {
-                            while true {
-                                parser.skipWhitespace()
-                                try element(key, try parser.parseValue(depth: 2))
-                                parser.skipWhitespace()
-                                guard parser.index < buffer.count else { throw JSONParseError(offset: parser.index, message: "unexpected end of input in array") }
-                                if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-                                if buffer[parser.index] == UInt8(ascii: "]") { parser.index += 1; break }
-                                throw JSONParseError(offset: parser.index, message: "expected ',' or ']'")
-                            }
-                        }
-                    } else {
-                        try member(key, try parser.parseValue(depth: 1))
-                    }
-                    parser.skipWhitespace()
-                    guard parser.index < buffer.count else { throw JSONParseError(offset: parser.index, message: "unexpected end of input in object") }
-                    if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue members }
-                    if buffer[parser.index] == UInt8(ascii: "}") { parser.index += 1; break members }
-                    throw JSONParseError(offset: parser.index, message: "expected ',' or '}'")
-                }
-            }
-            parser.skipWhitespace()
-            if parser.index < buffer.count { throw JSONParseError(offset: parser.index, message: "unexpected data after the JSON value") }
+    /// Parses a top-level object member by member without building a tree of it: `member`
+    /// is called with each key and the parser positioned at its value, which it must consume
+    /// whole (`parser.parseValue(depth: 1)`, `parser.forEachElement`, or a decoder of its
+    /// own). A snapshot with a million rows is decoded this way with the memory of one row
+    /// at a time. Same strictness as `parse`.
+    static func streamObject(_ buffer: UnsafeBufferPointer<UInt8>, member: (String, inout Parser) throws -> Void) throws {
+        var parser = Parser(bytes: buffer)
+        parser.skipWhitespace()
+        guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
+            throw JSONParseError(offset: parser.index, message: "expected an object")
         }
-        if let result = try bytes.withContiguousStorageIfAvailable({ buffer in try run(buffer) }) { return result }
-        try Array(bytes).withUnsafeBufferPointer { try run($0) }
+        parser.index += 1
+        var seen = Set<String>()
+        parser.skipWhitespace()
+        if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "}") {
+            parser.index += 1
+        } else {
+            members: while true {
+                parser.skipWhitespace()
+                guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "\"") else {
+                    throw JSONParseError(offset: parser.index, message: "expected a string key")
+                }
+                let keyOffset = parser.index
+                let key = try parser.parseString()
+                guard seen.insert(key).inserted else { throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\"") }
+                parser.skipWhitespace()
+                guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else {
+                    throw JSONParseError(offset: parser.index, message: "expected ':'")
+                }
+                parser.index += 1
+                parser.skipWhitespace()
+                let valueOffset = parser.index
+                try member(key, &parser)
+                if parser.index == valueOffset { throw JSONParseError(offset: valueOffset, message: "expected a value") }
+                parser.skipWhitespace()
+                guard parser.index < buffer.count else { throw JSONParseError(offset: parser.index, message: "unexpected end of input in object") }
+                if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue members }
+                if buffer[parser.index] == UInt8(ascii: "}") { parser.index += 1; break members }
+                throw JSONParseError(offset: parser.index, message: "expected ',' or '}'")
+            }
+        }
+        parser.skipWhitespace()
+        if parser.index < buffer.count { throw JSONParseError(offset: parser.index, message: "unexpected data after the JSON value") }
+    }
+}
+
+extension Parser {
+    /// At an array (nested `depth` deep): calls `element` with the parser at each element,
+    /// which it must consume whole, and moves past the closing bracket.
+    mutating func forEachElement(depth: Int, _ element: (inout Parser) throws -> Void) throws {
+        if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw error("expected an array") }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            let start = index
+            try element(&self)
+            if index == start { throw error("expected a value") }
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            throw error("expected ',' or ']'")
+        }
+    }
+}
+
+extension Parser {
+    /// At a string key: its bytes when it is plain ASCII without escapes (every key the store
+    /// writes), with the index moved past the closing quote; nil, index unchanged, otherwise.
+    mutating func plainKey() -> UnsafeBufferPointer<UInt8>? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        var end = index + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                let key = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+                index = end + 1
+                return key
+            }
+            if byte == UInt8(ascii: "\\") || byte >= 0x80 || byte < 0x20 { return nil }
+            end += 1
+        }
+        return nil
     }
 }

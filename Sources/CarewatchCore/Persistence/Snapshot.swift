@@ -1,10 +1,18 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A snapshot file: one header line, then the JSON document.
 ///
 ///     carewatch-snapshot 1 generation=1234 committed_at=1763892000 length=456789 crc32=89abcdef
 ///     {"generation":1234,"councils":[…],"inspections":[…],"workforce":[…]}
 ///
-/// All three collections come from one immutable `StoreState`, so a snapshot is one
-/// consistent generation. The checksum covers the JSON bytes; `length` catches truncation.
+/// The document has one array per `SnapshotSection`. Every section comes from one immutable
+/// `StoreState`, so a snapshot is one consistent generation. The checksum covers the JSON
+/// bytes; `length` catches truncation.
 enum Snapshot {
     static let magic = "carewatch-snapshot 1"
 
@@ -13,7 +21,7 @@ enum Snapshot {
     /// a snapshot name. The body is streamed in ~1 MiB chunks (CRC computed on the way), so
     /// a big store needs no second copy of itself in memory; the header, whose length field
     /// is fixed-width, is filled in last.
-    static func write(_ state: StoreState, to directory: DataDirectory) throws(StoreError) -> String {
+    static func write(_ state: StoreState, to directory: DataDirectory, sections: [SnapshotSection] = SnapshotSection.all) throws(StoreError) -> String {
         let finalPath = directory.snapshotPath(state.generation)
         let temporaryPath = finalPath + ".tmp"
         let fileSystem = directory.fileSystem
@@ -23,42 +31,20 @@ enum Snapshot {
         }
         do throws(StoreError) {
             try fileSystem.writeAll(descriptor, header(length: 0, crc: 0), path: temporaryPath)
-            var crc: UInt32 = 0
-            var length = 0
-            var writer = JSONWriter(capacity: (1 << 20) + 65_536)
-            func flush(force: Bool = false) throws(StoreError) {
-                guard force || writer.bytes.count >= 1 << 20 else { return }
-                crc = writer.bytes.withUnsafeBytes { CRC32.checksum($0, initial: crc) }
-                length += writer.bytes.count
-                try fileSystem.writeAll(descriptor, writer.bytes, path: temporaryPath)
-                writer.bytes.removeAll(keepingCapacity: true)
+            var output = SnapshotOutput(descriptor: descriptor, path: temporaryPath, fileSystem: fileSystem)
+            output.writer.beginObject()
+            output.writer.key("generation")
+            output.writer.value(state.generation)
+            for section in sections {
+                output.writer.key(section.name)
+                output.writer.beginArray()
+                try section.write(state, &output)
+                output.writer.endArray()
             }
-            writer.beginObject()
-            writer.key("generation")
-            writer.value(state.generation)
-            writer.key("councils")
-            writer.beginArray()
-            for council in state.councilsAll() { council.writeStorageJSON(into: &writer) }
-            writer.endArray()
-            try flush()
-            writer.key("inspections")
-            writer.beginArray()
-            for inspection in state.inspectionsAll() {
-                inspection.writeStorageJSON(into: &writer)
-                try flush()
-            }
-            writer.endArray()
-            writer.key("workforce")
-            writer.beginArray()
-            for code in state.workforceByCouncil.keys.sorted() {
-                for row in state.workforceByCouncil[code]! { row.writeStorageJSON(into: &writer) }
-                try flush()
-            }
-            writer.endArray()
-            writer.endObject()
-            try flush(force: true)
+            output.writer.endObject()
+            try output.flush()
             guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw StoreError.io(operation: "lseek", path: temporaryPath, errno: errno) }
-            try fileSystem.writeAll(descriptor, header(length: length, crc: crc), path: temporaryPath)
+            try fileSystem.writeAll(descriptor, header(length: output.length, crc: output.crc), path: temporaryPath)
             try fileSystem.sync(descriptor, path: temporaryPath)
         } catch {
             _ = close(descriptor)
@@ -77,57 +63,162 @@ enum Snapshot {
     }
 
     /// Reads and checks one snapshot. Throws `.unrecoverable` naming the file and the problem.
-    static func read(path: String, fileSystem: FileSystem) throws(StoreError) -> StoreState {
+    ///
+    /// The file is mapped, not read into memory. One thread computes the checksum while this
+    /// one parses, and each gives back the pages it has passed, so the peak is the decoded
+    /// records plus a few windows of the file. Records are decoded before the checksum over
+    /// them is known; nothing is used until the whole body checks out, and a body that does
+    /// not parse is reported as a checksum mismatch when it is one.
+    static func read(path: String, fileSystem: FileSystem, sections: [SnapshotSection] = SnapshotSection.all) throws(StoreError) -> StoreState {
         func bad(_ reason: String) -> StoreError { .unrecoverable("snapshot \(path) is damaged: \(reason)") }
-        // The file bytes and the decoded records are each large for a big store: the scope
-        // below lets the bytes go before the indexes are built.
-        var header: (generation: UInt64, committed: Int64)
-        var documentGeneration: UInt64?
-        var councils: [Council] = [], inspections: [Inspection] = [], workforce: [WorkforceYear] = []
-        do {
-            let bytes = try fileSystem.readFile(path)
-            guard let newline = bytes.firstIndex(of: 0x0A) else { throw bad("no header line") }
-            let line = String(decoding: bytes[..<newline], as: UTF8.self)
-            guard line.hasPrefix(magic + " ") else { throw bad("not a carewatch snapshot header") }
-            var fields: [String: String] = [:]
-            for part in line.dropFirst(magic.count + 1).split(separator: " ") {
-                let pair = part.split(separator: "=", maxSplits: 1)
-                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
-            }
-            guard let generation = fields["generation"].flatMap(UInt64.init), let length = fields["length"].flatMap(Int.init),
-                  let crc = fields["crc32"], let committed = fields["committed_at"].flatMap(Int64.init) else {
-                throw bad("header lacks generation, committed_at, length or crc32")
-            }
-            header = (generation, committed)
-            let body = bytes[(newline + 1)...]
-            guard body.count == length else { throw bad("body is \(body.count) bytes, header says \(length) (truncated?)") }
-            guard CRC32.hex(CRC32.checksum(body)) == crc else { throw bad("checksum mismatch") }
-            // Records are decoded as the parser reaches them; no tree of the whole file.
-            do {
-                try JSONParser.streamObjectOfArrays(body, element: { key, value in
-                    switch key {
-                    case "councils": councils.append(try Council(json: value, storage: true))
-                    case "inspections": inspections.append(try Inspection(json: value, storage: true))
-                    case "workforce": workforce.append(try WorkforceYear(json: value, storage: true))
-                    default: break
-                    }
-                }, member: { key, value in
-                    if key == "generation" { documentGeneration = value.intValue.map(UInt64.init) }
-                })
-            } catch let error as ValidationError {
-                throw bad("record does not decode: \(error)")
-            } catch {
-                throw bad("invalid JSON: \(error)")
-            }
+        let file = try MappedFile(path: path)
+        let bytes = file.bytes
+        guard let newline = bytes.prefix(4096).firstIndex(of: 0x0A) else { throw bad("no header line") }
+        let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<newline]), as: UTF8.self)
+        guard line.hasPrefix(magic + " ") else { throw bad("not a carewatch snapshot header") }
+        var fields: [String: String] = [:]
+        for part in line.dropFirst(magic.count + 1).split(separator: " ") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
         }
-        guard documentGeneration == header.generation else { throw bad("generation in the body does not match the header") }
-        return StoreState(generation: header.generation, committedAt: Timestamp(secondsSince1970: header.committed), councils: councils,
-                          inspections: inspections, workforce: workforce)
+        guard let generation = fields["generation"].flatMap(UInt64.init), let length = fields["length"].flatMap(Int.init),
+              let expectedCRC = fields["crc32"], let committed = fields["committed_at"].flatMap(Int64.init) else {
+            throw bad("header lacks generation, committed_at, length or crc32")
+        }
+        let bodyStart = newline + 1
+        let body = UnsafeBufferPointer(rebasing: bytes[bodyStart...])
+        guard body.count == length else { throw bad("body is \(body.count) bytes, header says \(length) (truncated?)") }
+
+        let checksum = BackgroundChecksum(file: file, from: bodyStart)
+        let progress = ReadProgress(file: file, offset: bodyStart)
+        var state = StoreState()
+        state.generation = generation
+        state.committedAt = Timestamp(secondsSince1970: committed)
+        var documentGeneration: UInt64?
+        var decodeFailure: String?
+        do {
+            let byName = Dictionary(uniqueKeysWithValues: sections.map { ($0.name, $0) })
+            try JSONParser.streamObject(body) { key, parser in
+                if key == "generation" {
+                    documentGeneration = try parser.parseValue(depth: 1).intValue.map(UInt64.init)
+                    return
+                }
+                guard let section = byName[key] else {
+                    throw SnapshotProblem("\"\(key)\" is not a collection this version of carewatch knows (written by a newer one?)")
+                }
+                var elements = SnapshotElements(parser: parser, progress: progress)
+                try section.read(&elements, &state)
+                parser = elements.parser
+            }
+            for section in sections { try section.finish(&state) }
+        } catch let error as ValidationError {
+            decodeFailure = "record does not decode: \(error)"
+        } catch let error as SnapshotProblem {
+            decodeFailure = error.reason
+        } catch {
+            decodeFailure = "invalid JSON: \(error)"
+        }
+        guard CRC32.hex(checksum.result()) == expectedCRC else { throw bad("checksum mismatch") }
+        if let decodeFailure { throw bad(decodeFailure) }
+        guard documentGeneration == generation else { throw bad("generation in the body does not match the header") }
+        return state
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+/// One section's array while a snapshot is read: its elements one at a time, and the
+/// reader told between them how far the parse has got (to give back the pages behind it).
+struct SnapshotElements {
+    var parser: Parser
+    fileprivate let progress: ReadProgress
+
+    /// Calls `element` with the parser at each element, which it must consume whole.
+    mutating func forEach(_ element: (inout Parser) throws -> Void) throws {
+        let progress = self.progress
+        try parser.forEachElement(depth: 1) { parser in
+            progress.reached(parser.index)
+            try element(&parser)
+        }
+    }
+}
+
+/// Gives back the mapped pages the parser has passed, a window at a time.
+private final class ReadProgress {
+    static let window = 8 << 20
+    let file: MappedFile
+    let offset: Int
+    var released = 0
+
+    init(file: MappedFile, offset: Int) {
+        self.file = file
+        self.offset = offset
+    }
+
+    func reached(_ index: Int) {
+        guard index - released >= ReadProgress.window else { return }
+        file.release(offset + released, offset + index)
+        released = index
+    }
+}
+
+/// The CRC-32 of a mapped file from an offset to its end, computed on a thread of its own
+/// while the caller parses, window by window, giving back each window's pages once summed.
+private final class BackgroundChecksum: @unchecked Sendable {
+    private var crc: UInt32 = 0
+    private let done = DispatchSemaphore(value: 0)
+
+    init(file: MappedFile, from start: Int) {
+        let thread = Thread { [self] in
+            var position = start
+            let end = file.bytes.count
+            while position < end {
+                let next = min(end, position + ReadProgress.window)
+                crc = CRC32.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: file.bytes[position..<next])), initial: crc)
+                file.release(position, next)
+                position = next
+            }
+            done.signal()
+        }
+        thread.name = "carewatch-snapshot-checksum"
+        thread.start()
+    }
+
+    /// Waits for the checksum.
+    func result() -> UInt32 {
+        done.wait()
+        return crc
+    }
+}
+
+/// Where a snapshot's body goes while it is written: the JSON writer's buffer, flushed to the
+/// file whenever it holds a megabyte, with the running length and checksum of what went out.
+struct SnapshotOutput {
+    var writer = JSONWriter(capacity: (1 << 20) + 65_536)
+    private(set) var crc: UInt32 = 0
+    private(set) var length = 0
+    let descriptor: Int32
+    let path: String
+    let fileSystem: FileSystem
+
+    init(descriptor: Int32, path: String, fileSystem: FileSystem) {
+        self.descriptor = descriptor
+        self.path = path
+        self.fileSystem = fileSystem
+    }
+
+    mutating func flushIfFull() throws(StoreError) {
+        if writer.bytes.count >= 1 << 20 { try flush() }
+    }
+
+    mutating func flush() throws(StoreError) {
+        crc = writer.bytes.withUnsafeBytes { CRC32.checksum($0, initial: crc) }
+        length += writer.bytes.count
+        try fileSystem.writeAll(descriptor, writer.bytes, path: path)
+        writer.bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A snapshot document that parses but is not one this build can load.
+struct SnapshotProblem: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
