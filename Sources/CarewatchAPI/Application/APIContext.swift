@@ -1,5 +1,4 @@
 import CarewatchCore
-import Dispatch
 import HTTPEngine
 import Synchronization
 
@@ -11,10 +10,6 @@ final class APIContext: Sendable {
     let readiness: Readiness
     /// What "today" is: the default `as_of` of statistics and the limit of dates a query may ask for.
     let clock: WallClock
-    /// Writes block until their journal record is on disk. They wait here, off the event
-    /// loops, so that reads on the same loop never queue behind an fsync, and concurrent
-    /// writers can share one fsync (group commit).
-    let writeQueue = DispatchQueue(label: "carewatch.writes", qos: .userInitiated, attributes: .concurrent)
 
     /// Set once, when loading finishes; the server answers (503) before that, so that
     /// orchestrators see a live but not ready process during a long start-up.
@@ -54,9 +49,17 @@ final class APIContext: Sendable {
         }
     }
 
-    /// A write handler: checks the key on the event loop, then runs off it and answers once
-    /// the change is durable (or has failed without effect).
-    func write(_ body: @escaping @Sendable (HTTPRequest, Store) throws -> HTTPResponse) -> HTTPHandler {
+    /// A write handler: checks the key, then runs `body` as a task that answers once the
+    /// change is durable (or has failed without effect). No thread waits for the disk: the
+    /// task suspends in `store.write` and the store's committer resumes it.
+    ///
+    /// The task starts right here on the event loop (`Task.immediate`) and runs up to that
+    /// suspension: for an ordinary write, decoding the body, the transaction and queueing
+    /// its journal record, a few microseconds that are not worth a thread hop. Once durable
+    /// it goes on in the runtime's cooperative pool, and the answer hops back to the loop.
+    /// `startsOnLoop: false` is for a write whose transaction is long (an import parses a
+    /// whole file): it starts in the pool, so the loop keeps serving its other connections.
+    func write(_ body: @escaping WriteBody, startsOnLoop: Bool = true) -> HTTPHandler {
         { request, responder in
             let store: Store
             do throws(APIError) {
@@ -66,12 +69,10 @@ final class APIContext: Sendable {
                 responder.respond(error.response)
                 return
             }
-            self.writeQueue.async {
-                do {
-                    responder.respond(try body(request, store))
-                } catch {
-                    responder.respond(APIError(storeError: error).response)
-                }
+            if startsOnLoop {
+                Task.immediate { await APIContext.run(body, request, store, responder) }
+            } else {
+                Task { await APIContext.run(body, request, store, responder) }
             }
         }
     }
@@ -85,4 +86,17 @@ final class Readiness: Sendable {
     var isReady: Bool { ready.load(ordering: .acquiring) }
 
     func set(_ value: Bool) { ready.store(value, ordering: .releasing) }
+}
+
+extension APIContext {
+    typealias WriteBody = @Sendable (HTTPRequest, Store) async throws -> HTTPResponse
+
+    /// Answers with what `body` returns, or with the problem it threw.
+    private static func run(_ body: WriteBody, _ request: HTTPRequest, _ store: Store, _ responder: Responder) async {
+        do {
+            responder.respond(try await body(request, store))
+        } catch {
+            responder.respond(APIError(storeError: error).response)
+        }
+    }
 }

@@ -8,11 +8,11 @@ struct BulkRoutes {
     let importBodyLimit: Int
 
     func register(in router: inout Router) {
-        router.add(.post, "/v1/import", bodyLimit: importBodyLimit, context.write(importDocument))
+        router.add(.post, "/v1/import", bodyLimit: importBodyLimit, context.write(importDocument, startsOnLoop: false))
         router.add(.get, "/v1/export", exportDocument)
     }
 
-    @Sendable func importDocument(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func importDocument(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(writing: request)
         let mediaType = RequestBody.mediaType(request)
         let syntax: ImportSyntax
@@ -28,7 +28,7 @@ struct BulkRoutes {
         }
         let summary: BulkImport.Summary
         do {
-            summary = try BulkImport.apply(request.body, as: syntax, to: store)
+            summary = try await BulkImport.apply(request.body, as: syntax, to: store)
         } catch let error as ImportError {
             throw APIError(importError: error)
         }
@@ -118,6 +118,20 @@ enum BulkImport {
     /// Throws `ImportError` for a file that does not import (nothing is applied), a
     /// `ValidationError` naming the record for a rule only the store checks (a date in the
     /// future), and the store's errors for a change it cannot make durable.
+    static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store) async throws -> Summary {
+        var parsed = ImportDocument()
+        do {
+            let committed = try await store.commit { state throws in
+                parsed = try Importer.parse(bytes, as: syntax, existing: state)
+                return (changes(parsed), Summary(parsed))
+            }
+            return counted(committed.result, committed.changes)
+        } catch let error as ValidationError {
+            throw located(error, in: parsed)
+        }
+    }
+
+    /// The same, blocking: for the command line.
     static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store) throws -> Summary {
         var parsed = ImportDocument()
         do {
@@ -125,19 +139,29 @@ enum BulkImport {
                 parsed = try Importer.parse(bytes, as: syntax, existing: state)
                 return (changes(parsed), Summary(parsed))
             }
-            var summary = outcome.result
-            for change in outcome.changes {
-                switch change {
-                case .putCouncil: summary.changed.councils += 1
-                case .putInspection: summary.changed.inspections += 1
-                case .putWorkforce: summary.changed.workforce += 1
-                case .deleteCouncil, .deleteInspection, .deleteWorkforce: break
-                }
-            }
-            return summary
+            return counted(outcome.result, outcome.changes)
         } catch let error as ValidationError {
-            throw ValidationError(error.errors.map { locate($0, change: error.changeIndex, in: parsed) })
+            throw located(error, in: parsed)
         }
+    }
+
+    /// The summary with what the write changed counted in.
+    private static func counted(_ summary: Summary, _ applied: [Change]) -> Summary {
+        var summary = summary
+        for change in applied {
+            switch change {
+            case .putCouncil: summary.changed.councils += 1
+            case .putInspection: summary.changed.inspections += 1
+            case .putWorkforce: summary.changed.workforce += 1
+            case .deleteCouncil, .deleteInspection, .deleteWorkforce: break
+            }
+        }
+        return summary
+    }
+
+    /// A rule only the store checks (a date in the future) broke: name the record.
+    private static func located(_ error: ValidationError, in parsed: ImportDocument) -> ValidationError {
+        ValidationError(error.errors.map { locate($0, change: error.changeIndex, in: parsed) })
     }
 
     /// `year` of the fourth workforce record becomes `workforce[3].year` in a JSON document,

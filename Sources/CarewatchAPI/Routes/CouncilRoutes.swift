@@ -45,10 +45,10 @@ struct CouncilRoutes {
 
     // MARK: Writes
 
-    @Sendable func create(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func create(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(writing: request)
         let council = try Council(json: .object(RequestBody.object(request)))
-        let (_, state) = try store.write { state throws in
+        let (_, state) = try await store.write { state throws in
             try CouncilRoutes.checkUnique(council, in: state, replacing: nil)
             return ([.putCouncil(council)], ())
         }
@@ -57,21 +57,21 @@ struct CouncilRoutes {
                                     location: "/v1/councils/\(stored.code)")
     }
 
-    @Sendable func replace(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func replace(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(writing: request)
         let body = try RequestBody.object(request)
         let replacement = try Council(json: .object(body))
-        return try update(request, store, representation) { _ in replacement }
+        return try await update(request, store, representation) { _ in replacement }
     }
 
     /// Fields the server derives: a GET answer may carry them back in a PUT (they are
     /// ignored there), but a patch that sets them asks for something that cannot be done.
     static let derivedFields = ["latest_inspection", "updated_at"]
 
-    @Sendable func patch(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func patch(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(writing: request)
         let patch = try RequestBody.object(request, kind: .mergePatch)
-        return try update(request, store, representation) { current in
+        return try await update(request, store, representation) { current in
             let derived = CouncilRoutes.derivedFields.filter { patch[$0] != nil }
             guard derived.isEmpty else {
                 throw APIError.invalid(derived.map { FieldError(field: $0, message: "is derived by the server and cannot be changed") })
@@ -87,9 +87,9 @@ struct CouncilRoutes {
     /// body that changes nothing is answered like any other, with the unchanged council
     /// and its unchanged ETag (the store makes no new version).
     private func update(_ request: HTTPRequest, _ store: Store, _ representation: Representation,
-                        _ makeReplacement: @escaping @Sendable (Council) throws -> Council) throws -> HTTPResponse {
+                        _ makeReplacement: @escaping @Sendable (Council) throws -> Council) async throws -> HTTPResponse {
         let key = request.pathParameters["council"] ?? ""
-        let (code, state) = try store.write { state throws in
+        let (code, state) = try await store.write { state throws in
             let current = try context.council(named: key, in: state)
             try context.checkPreconditions(request, current: context.councilETag(current, state: state))
             let replacement = try makeReplacement(current)
@@ -103,10 +103,10 @@ struct CouncilRoutes {
         return WrittenResponse.make(try context.councilEntry(stored, state: state, pretty: representation.pretty), status: .ok)
     }
 
-    @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func delete(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         _ = try QueryReader(request, allowed: [], representation: false)
         let key = request.pathParameters["council"] ?? ""
-        _ = try store.write { state throws in
+        _ = try await store.write { state throws in
             let current = try context.council(named: key, in: state)
             try context.checkPreconditions(request, current: context.councilETag(current, state: state))
             return ([.deleteCouncil(code: current.code)], ())

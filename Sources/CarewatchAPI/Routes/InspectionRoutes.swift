@@ -62,11 +62,11 @@ struct InspectionRoutes {
         return CacheableResponse.make(entry, representation: representation, request: request)
     }
 
-    @Sendable func create(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func create(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(writing: request)
         var body = try RequestBody.object(request)
         let key = request.pathParameters["council"] ?? ""
-        let (id, state) = try store.write { state throws in
+        let (id, state) = try await store.write { state throws in
             let council = try context.council(named: key, in: state)
             if let named = body["council"]?.stringValue, state.council(named: named)?.code != council.code {
                 throw APIError.invalid([FieldError(field: "council", message: "must name the council in the path (\(council.code))")])
@@ -84,11 +84,11 @@ struct InspectionRoutes {
         return WrittenResponse.make(try context.inspectionEntry(stored, pretty: representation.pretty), status: .created, location: "/v1/inspections/\(id)")
     }
 
-    @Sendable func patch(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func patch(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(writing: request)
         let patch = try RequestBody.object(request, kind: .mergePatch)
         let id = request.pathParameters["id"] ?? ""
-        let (_, state) = try store.write { state throws in
+        let (_, state) = try await store.write { state throws in
             let current = try context.inspection(id: id, in: state)
             try context.checkPreconditions(request, current: ETag.version(.init(major: current.version)))
             var writer = JSONWriter()
@@ -108,10 +108,10 @@ struct InspectionRoutes {
         return WrittenResponse.make(try context.inspectionEntry(try context.inspection(id: id, in: state), pretty: representation.pretty), status: .ok)
     }
 
-    @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func delete(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         _ = try QueryReader(request, allowed: [], representation: false)
         let id = request.pathParameters["id"] ?? ""
-        _ = try store.write { state throws in
+        _ = try await store.write { state throws in
             let current = try context.inspection(id: id, in: state)
             try context.checkPreconditions(request, current: ETag.version(.init(major: current.version)))
             return ([.deleteInspection(id: id)], ())

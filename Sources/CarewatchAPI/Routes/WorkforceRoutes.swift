@@ -61,10 +61,10 @@ struct WorkforceRoutes {
         return CacheableResponse.make(entry, representation: representation, request: request)
     }
 
-    @Sendable func put(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func put(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(writing: request)
         var body = try RequestBody.object(request)
-        let (created, state) = try store.write { state throws in
+        let (created, state) = try await store.write { state throws in
             let (council, year) = try councilAndYear(request, state)
             let current = state.workforce(council: council.code, year: year)
             try context.checkPreconditions(request, current: current.map { ETag.version(.init(major: $0.version)) })
@@ -89,9 +89,9 @@ struct WorkforceRoutes {
             location: created ? "/v1/councils/\(council.code)/workforce/\(year)" : nil)
     }
 
-    @Sendable func delete(_ request: HTTPRequest, _ store: Store) throws -> HTTPResponse {
+    @Sendable func delete(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         _ = try QueryReader(request, allowed: [], representation: false)
-        _ = try store.write { state throws in
+        _ = try await store.write { state throws in
             let (council, year) = try councilAndYear(request, state)
             guard let current = state.workforce(council: council.code, year: year) else {
                 throw APIError.notFound("workforce figures for \(council.code) in \(year)")

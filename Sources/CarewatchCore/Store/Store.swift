@@ -1,63 +1,38 @@
 import Foundation
 import Synchronization
 
-/// The durable in-memory store.
+/// The durable in-memory store: one data directory, opened by one process at a time.
 ///
-/// Reads: `state` returns the latest durable `StoreState`, an immutable value behind a
-/// reference swap, so readers never wait for a writer's I/O.
+/// It is put together from parts that each do one job:
+/// - reading: `state` is the latest durable `StoreState`, an immutable value behind a
+///   reference swap, so readers never wait for a writer or for I/O (queries are methods of
+///   `StoreState`);
+/// - `CommitPipeline`: transactions become journal records, written in groups with one
+///   fdatasync, and writes are completed by callback when durable;
+/// - `SnapshotScheduler`: when to snapshot, off the write path;
+/// - `Snapshot`: the file format, one section per collection;
+/// - `FileRetention`: which snapshots and journal segments can go;
+/// - `Recovery`: start-up from the newest good snapshot plus the journal after it.
 ///
-/// Writes: `write` runs the caller's transaction against the newest (possibly not yet
-/// durable) state under the writer lock, applies and encodes the resulting changes as one
-/// journal record, queues it and waits. A committer thread takes everything queued, writes
-/// it with one `pwrite` + `fdatasync` (group commit), then publishes the new state and wakes
-/// the writers. If the disk fails, the whole batch and everything queued behind it is
-/// refused and the unpublished states are dropped: memory and files stay as they were.
+/// Writes: `write` in async code suspends until the write is durable and holds no thread
+/// meanwhile; the blocking `write` is for tools and tests; `submit` takes a completion.
 public final class Store: @unchecked Sendable {
     public let directory: String
     let options: StoreOptions
     let dataDirectory: DataDirectory
-    private var claim: DataDirectoryClaim?
+    private let claim: Mutex<DataDirectoryClaim?>
     /// There was nothing to load when this store opened (it seeded the embedded data, or
     /// started with nothing): the store a `--seed` document fills, and one `discard` may remove.
     public private(set) var startedEmpty = false
-
-    private let published: Mutex<StoreState>
-
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var pendingState: StoreState
-    private var durableState: StoreState
-    private var queue: [Pending] = []
-    private var nextTicket: UInt64 = 1
-    /// Highest ticket that is durable or has failed (tickets settle in order).
-    private var resolvedTicket: UInt64 = 0
-    private var failures: [UInt64: StoreError] = [:]
-    /// Times a failed batch sent the pending state back to the durable one: a write that
-    /// changed nothing compares it before and after waiting, to know that what it compared
-    /// against became durable.
-    private var rollbacks = 0
-    private var stopping = false
-    private var closedReason: String?
-    private var rotateRequested = false
-    private var changesSinceSnapshot = 0
-    private var firstChangeSinceSnapshotAt: Double?
-    private var snapshotInFlight = false
-    /// After a failed background snapshot (full disk), no retry before this time.
-    private var snapshotRetryAt: Double = 0
-    private var counters = (commits: 0, syncs: 0, failed: 0)
-
-    private let journal: JournalWriter
-    private let committerDone = DispatchSemaphore(value: 0)
-    private let snapshotQueue = DispatchQueue(label: "carewatch.store.snapshot")
+    private let retention: FileRetention
+    private let snapshotInfo: Mutex<(generation: UInt64, at: Timestamp)?>
+    /// Only one snapshot is written at a time, whoever asked for it.
     private let snapshotLock = NSLock()
-    private let snapshotInfo = Mutex<(generation: UInt64, at: Timestamp)?>(nil)
-
-    private struct Pending {
-        var ticket: UInt64
-        var sequence: UInt64
-        var bytes: [UInt8]
-        var state: StoreState
-    }
+    private let subscribers = CommitSubscribers()
+    private let closed = Mutex(false)
+    // Set once in `open`, before the store is shared.
+    private var pipeline: CommitPipeline!
+    private var scheduler: SnapshotScheduler!
 
     // MARK: opening
 
@@ -99,11 +74,9 @@ public final class Store: @unchecked Sendable {
             claim.releaseRemovingWhatItMade()
             throw error
         }
-        let store = Store(path: claim.path, options: options, dataDirectory: dataDirectory, claim: claim, state: loaded.state, journal: journal)
-        store.changesSinceSnapshot = loaded.replayed
+        let store = Store(path: claim.path, options: options, dataDirectory: dataDirectory, claim: claim, snapshot: loaded.snapshot)
         store.startedEmpty = loaded.isEmpty
-        if let snapshot = loaded.snapshot { store.snapshotInfo.withLock { $0 = snapshot } }
-        store.startCommitter()
+        store.start(state: loaded.state, journal: journal)
         do {
             if loaded.isEmpty && options.seedWhenEmpty {
                 try store.seed()
@@ -118,15 +91,28 @@ public final class Store: @unchecked Sendable {
         return store
     }
 
-    private init(path: String, options: StoreOptions, dataDirectory: DataDirectory, claim: DataDirectoryClaim, state: StoreState, journal: JournalWriter) {
+    private init(path: String, options: StoreOptions, dataDirectory: DataDirectory, claim: DataDirectoryClaim, snapshot: (generation: UInt64, at: Timestamp)?) {
         directory = path
         self.options = options
         self.dataDirectory = dataDirectory
-        self.claim = claim
-        self.journal = journal
-        published = Mutex(state)
-        pendingState = state
-        durableState = state
+        self.claim = Mutex(claim)
+        retention = FileRetention(snapshots: options.retainedSnapshots, journalRecords: options.retainedJournalRecords)
+        snapshotInfo = Mutex(snapshot)
+    }
+
+    private func start(state: StoreState, journal: JournalWriter) {
+        let schedule = SnapshotSchedule(
+            everyChanges: options.snapshotEveryChanges, interval: .seconds(options.snapshotInterval),
+            retryDelay: .seconds(min(max(options.snapshotInterval, 1), 30)),
+            snapshotGeneration: snapshotInfo.withLock { $0?.generation ?? 0 }, durableGeneration: state.generation, now: .now)
+        let scheduler = SnapshotScheduler(schedule: schedule, log: options.log) { [weak self] () throws(StoreError) in
+            try self?.compact()
+        }
+        self.scheduler = scheduler
+        pipeline = CommitPipeline(state: state, journal: journal, segmentBytes: options.segmentBytes, clock: options.clock) { [subscribers] records in
+            scheduler.committed(through: records[records.count - 1].sequence)
+            subscribers.deliver(records)
+        }
     }
 
     /// Loads the embedded default data as one write, then snapshots it.
@@ -139,7 +125,7 @@ public final class Store: @unchecked Sendable {
         changes += document.workforce.map(Change.putWorkforce)
         // Seeded records are trusted published data: no "not in the future" check, so that a
         // machine whose clock is behind still starts.
-        _ = try commit(checkingDates: false) { _ in (changes, ()) }
+        _ = try commitBlocking(checkingDates: false) { _ in (changes, ()) }
         options.log("seeded \(dataDirectory.path) with the embedded default data: \(document.councils.count) councils, \(document.inspections.count) inspections, \(document.workforce.count) workforce rows")
         try compact()
     }
@@ -147,251 +133,138 @@ public final class Store: @unchecked Sendable {
     // MARK: reading
 
     /// The latest durable state. Cheap (a retained reference copy), never blocks on I/O.
-    public var state: StoreState { published.withLock { $0 } }
+    public var state: StoreState { pipeline.state }
 
     public var statistics: StoreStatistics {
         let state = self.state
         let snapshot = snapshotInfo.withLock { $0 }
-        condition.lock()
-        let counters = self.counters
-        let pendingChanges = changesSinceSnapshot
-        condition.unlock()
+        let counters = pipeline.statistics
         let segments = (try? dataDirectory.segments()) ?? []
         let bytes = segments.reduce(0) { $0 + (dataDirectory.fileSystem.fileSize($1.path) ?? 0) }
         return StoreStatistics(generation: state.generation, councils: state.councilCount, inspections: state.inspectionCount,
                                workforceRows: state.workforceCount, journalBytes: bytes, journalSegments: segments.count,
                                lastSnapshotGeneration: snapshot?.generation, lastSnapshotAt: snapshot?.at,
-                               changesSinceSnapshot: pendingChanges, commits: counters.commits, syncs: counters.syncs,
-                               failedCommits: counters.failed)
+                               changesSinceSnapshot: scheduler.changesSinceSnapshot, commits: counters.commits, syncs: counters.syncs,
+                               failedCommits: counters.failed, largestBatch: counters.largestBatch)
+    }
+
+    /// Calls `subscriber` with every batch of records made durable from now on, in sequence
+    /// order with no gap, on the committer thread, after readers can see them and before the
+    /// writers are answered. It must return quickly and never block (hand the records on).
+    public func subscribe(_ subscriber: @escaping @Sendable ([CommittedRecord]) -> Void) {
+        subscribers.add(subscriber)
     }
 
     // MARK: writing
 
     /// Runs `transaction` against the newest state, serialized with other writers, and
-    /// returns once its changes are durable, with the state as of this write. Errors thrown
-    /// by the transaction come back unchanged; a change that breaks a store rule throws
-    /// `ValidationError`; an I/O failure throws `StoreError` and nothing is applied. A write
-    /// whose puts all match the stored records changes nothing: it journals nothing, moves
-    /// no version and returns the state it read.
+    /// returns once its changes are durable, with the state as of this write. It suspends
+    /// while it waits (for another writer, then for the disk); no thread is held. It runs
+    /// on its caller's executor up to that wait (`nonisolated(nonsending)`), so a write
+    /// started on an event loop does its transaction there, without a hop. Errors
+    /// thrown by the transaction come back unchanged; a change that breaks a store rule
+    /// throws `ValidationError`; an I/O failure throws `StoreError` and nothing is applied. A
+    /// write whose puts all match the stored records changes nothing: it journals nothing,
+    /// moves no version and returns the state it read, once that is durable.
+    nonisolated(nonsending)
+    public func write<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) async throws -> (result: T, state: StoreState) {
+        let committed = try await commit(transaction)
+        return (committed.result, committed.state)
+    }
+
+    /// Applies `changes` as one durable write; returns them as applied (generated ids filled
+    /// in, council names resolved to codes) and the resulting state.
+    @discardableResult nonisolated(nonsending)
+    public func apply(_ changes: [Change]) async throws -> (changes: [Change], state: StoreState) {
+        let committed = try await commit { _ in (changes, ()) }
+        return (committed.changes, committed.state)
+    }
+
+    /// The async write, with everything the pipeline reports (`changes`: those that took
+    /// effect, as applied; empty when nothing changed).
+    nonisolated(nonsending)
+    public func commit<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) async throws -> Committed<T> {
+        while true {
+            await pipeline.writerLock.acquire()
+            let settled: Settlement<T> = try await withUnsafeThrowingContinuation { continuation in
+                defer { pipeline.writerLock.release() }
+                do {
+                    try pipeline.submit(transaction) { continuation.resume(returning: $0) }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            switch settled {
+            case .committed(let committed): return committed
+            case .failed(let error): throw error
+            case .rerun: continue
+            }
+        }
+    }
+
+    /// The same write, blocking the calling thread until it is durable: for tools and tests.
+    /// Servers use the async form.
     public func write<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState) {
-        let outcome = try commit(transaction)
-        return (outcome.result, outcome.state)
+        let committed = try commitBlocking(transaction)
+        return (committed.result, committed.state)
     }
 
     /// `write`, also returning the changes that took effect, as applied (empty when nothing
     /// changed), for callers that report what a write did, such as a bulk import.
     public func writeReturningChanges<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState, changes: [Change]) {
-        let outcome = try commit(transaction)
-        return (outcome.result, outcome.state, outcome.resolved)
+        let committed = try commitBlocking(transaction)
+        return (committed.result, committed.state, committed.changes)
     }
 
-    /// Applies `changes` as one durable write; returns them as applied (generated ids filled
-    /// in, council names resolved to codes) and the resulting state.
     @discardableResult
     public func apply(_ changes: [Change]) throws -> (changes: [Change], state: StoreState) {
-        let outcome = try commit { _ in (changes, ()) }
-        return (outcome.resolved, outcome.state)
+        let committed = try commitBlocking { _ in (changes, ()) }
+        return (committed.changes, committed.state)
     }
 
-    private func commit<T: Sendable>(
-        checkingDates: Bool = true, _ transaction: (StoreState) throws -> (changes: [Change], result: T)
-    ) throws -> (result: T, state: StoreState, resolved: [Change]) {
-        condition.lock()
+    private func commitBlocking<T: Sendable>(checkingDates: Bool = true, _ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> Committed<T> {
         while true {
-            if let closedReason {
-                condition.unlock()
-                throw StoreError.closed(closedReason)
-            }
-            let base = pendingState
-            let rollbacksBefore = rollbacks
-            let outcome: (changes: [Change], result: T)
-            var next = base
-            let sequence = base.generation + 1
-            let now = options.clock.now()
-            let resolved: [Change]
+            let outcome = Mutex<Settlement<T>?>(nil)
+            let settled = DispatchSemaphore(value: 0)
+            pipeline.writerLock.acquireBlocking()
             do {
-                outcome = try transaction(base)
-                resolved = outcome.changes.isEmpty ? [] : try next.apply(outcome.changes, sequence: sequence, at: now,
-                                                                         today: checkingDates ? now.date : nil)
-            } catch {
-                condition.unlock()
-                throw error
-            }
-            if resolved.isEmpty {
-                // Nothing changes: no journal record, no new generation, no new version. The
-                // answer is `base`, once everything it holds is durable; if a failed batch
-                // took part of it back, run the transaction again on what is.
-                let target = nextTicket - 1
-                while resolvedTicket < target { condition.wait() }
-                if rollbacks != rollbacksBefore { continue }
-                condition.unlock()
-                return (outcome.result, base, [])
-            }
-            let bytes = JournalRecord(sequence: sequence, at: now, changes: resolved).encode()
-            let ticket = nextTicket
-            nextTicket += 1
-            pendingState = next
-            queue.append(Pending(ticket: ticket, sequence: sequence, bytes: bytes, state: next))
-            condition.broadcast()
-            while resolvedTicket < ticket { condition.wait() }
-            if let failure = failures.removeValue(forKey: ticket) {
-                condition.unlock()
-                throw failure
-            }
-            condition.unlock()
-            return (outcome.result, next, resolved)
-        }
-    }
-
-    // MARK: committer
-
-    private func startCommitter() {
-        let thread = Thread { [self] in
-            runCommitter()
-            committerDone.signal()
-        }
-        thread.name = "carewatch-committer"
-        thread.start()
-    }
-
-    private func runCommitter() {
-        condition.lock()
-        while true {
-            while queue.isEmpty && !stopping {
-                if let deadline = snapshotDeadline() {
-                    if Date().timeIntervalSince1970 >= deadline { break }
-                    _ = condition.wait(until: Date(timeIntervalSince1970: deadline))
-                } else {
-                    condition.wait()
+                defer { pipeline.writerLock.release() }
+                try pipeline.submit(checkingDates: checkingDates, transaction) { result in
+                    outcome.withLock { $0 = result }
+                    settled.signal()
                 }
             }
-            if queue.isEmpty && stopping { break }
-            if queue.isEmpty {
-                startBackgroundSnapshotIfDue()
-                continue
+            settled.wait()
+            switch outcome.withLock({ $0! }) {
+            case .committed(let committed): return committed
+            case .failed(let error): throw error
+            case .rerun: continue
             }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            let rotate = rotateRequested || journal.size >= options.segmentBytes
-            condition.unlock()
-
-            var failure: StoreError?
-            do {
-                if rotate { try journal.rotate(nextSequence: batch[0].sequence) }
-                var bytes: [UInt8] = []
-                if batch.count == 1 {
-                    bytes = batch[0].bytes
-                } else {
-                    bytes.reserveCapacity(batch.reduce(0) { $0 + $1.bytes.count })
-                    for pending in batch { bytes += pending.bytes }
-                }
-                try journal.append(bytes)
-            } catch {
-                failure = error
-            }
-
-            condition.lock()
-            if let failure {
-                // Refuse the batch and everything built on it; go back to what is durable.
-                for pending in batch + queue { failures[pending.ticket] = failure }
-                resolvedTicket = (queue.last ?? batch[batch.count - 1]).ticket
-                counters.failed += batch.count + queue.count
-                queue.removeAll()
-                pendingState = durableState
-                rollbacks += 1
-                if let broken = journal.broken {
-                    closedReason = "the journal could not be restored after a failed write (\(broken))"
-                }
-            } else {
-                if rotate { rotateRequested = false }
-                let last = batch[batch.count - 1]
-                resolvedTicket = last.ticket
-                durableState = last.state
-                published.withLock { $0 = last.state }
-                counters.commits += batch.count
-                counters.syncs += 1
-                if changesSinceSnapshot == 0 { firstChangeSinceSnapshotAt = Date().timeIntervalSince1970 }
-                changesSinceSnapshot += batch.count
-            }
-            condition.broadcast()
-            startBackgroundSnapshotIfDue()
-        }
-        condition.unlock()
-    }
-
-    /// When the time-based snapshot is due (nil: nothing to snapshot). Caller holds `condition`.
-    private func snapshotDeadline() -> Double? {
-        guard changesSinceSnapshot > 0, !snapshotInFlight, let first = firstChangeSinceSnapshotAt else { return nil }
-        return max(first + options.snapshotInterval, snapshotRetryAt)
-    }
-
-    /// Caller holds `condition`. Snapshots from the durable state on a background queue, so
-    /// neither readers nor writers wait for it.
-    private func startBackgroundSnapshotIfDue() {
-        guard !snapshotInFlight, changesSinceSnapshot > 0, !stopping, Date().timeIntervalSince1970 >= snapshotRetryAt else { return }
-        let dueByCount = changesSinceSnapshot >= options.snapshotEveryChanges
-        let dueByTime = (firstChangeSinceSnapshotAt.map { Date().timeIntervalSince1970 - $0 >= options.snapshotInterval }) ?? false
-        guard dueByCount || dueByTime else { return }
-        snapshotInFlight = true
-        snapshotQueue.async { [self] in
-            var failed = false
-            do {
-                try compact()
-            } catch {
-                failed = true
-                options.log("background snapshot failed (the journal still has every change): \(error)")
-            }
-            condition.lock()
-            if failed { snapshotRetryAt = Date().timeIntervalSince1970 + min(max(options.snapshotInterval, 1), 30) }
-            snapshotInFlight = false
-            condition.broadcast()   // the committer may now wait for the next interval
-            condition.unlock()
         }
     }
 
-    // MARK: compaction
+    // MARK: snapshots
 
     /// Returns once any snapshot started in the background has finished (tests, shutdown).
-    public func waitForBackgroundSnapshot() { snapshotQueue.sync {} }
+    public func waitForBackgroundSnapshot() { scheduler.waitForSnapshot() }
 
     /// Writes a snapshot of the latest durable state now, then removes the snapshots and
     /// journal segments no longer needed.
     public func compact() throws(StoreError) {
         snapshotLock.lock()
         defer { snapshotLock.unlock() }
-        condition.lock()
-        let state = durableState
-        let covered = changesSinceSnapshot
-        condition.unlock()
+        let state = self.state
         if let last = snapshotInfo.withLock({ $0 }), last.generation == state.generation,
            dataDirectory.fileSystem.exists(dataDirectory.snapshotPath(state.generation)) {
             return
         }
         _ = try Snapshot.write(state, to: dataDirectory)
         snapshotInfo.withLock { $0 = (state.generation, Timestamp.now()) }
-        condition.lock()
-        changesSinceSnapshot = max(0, changesSinceSnapshot - covered)
-        // Writes that landed while the snapshot was written start the next interval now.
-        firstChangeSinceSnapshotAt = changesSinceSnapshot == 0 ? nil : Date().timeIntervalSince1970
+        scheduler.written(generation: state.generation)
         // The next batch opens a fresh segment, so the current one can be deleted once a
         // later snapshot covers it.
-        rotateRequested = true
-        condition.unlock()
-        removeObsoleteFiles()
-    }
-
-    private func removeObsoleteFiles() {
-        guard let snapshots = try? dataDirectory.snapshots() else { return }
-        let keep = max(1, options.retainedSnapshots)
-        let retained = snapshots.suffix(keep)
-        for old in snapshots.dropLast(keep) { dataDirectory.fileSystem.remove(old.path) }
-        guard let oldestRetained = retained.first?.generation, let segments = try? dataDirectory.segments() else { return }
-        // A segment is obsolete when the next one starts at or before the oldest retained
-        // snapshot's generation + 1: every record in it is inside that snapshot.
-        for index in segments.indices.dropLast() where segments[index + 1].firstSequence <= oldestRetained + 1 {
-            dataDirectory.fileSystem.remove(segments[index].path)
-        }
-        try? dataDirectory.fileSystem.syncDirectory(dataDirectory.path)
+        pipeline.requestRotation()
+        retention.removeObsolete(in: dataDirectory, newestSequence: state.generation)
     }
 
     // MARK: closing
@@ -400,15 +273,14 @@ public final class Store: @unchecked Sendable {
     /// releases the directory lock. Idempotent.
     public func close() {
         guard stop() else { return }
-        condition.lock()
-        let needsSnapshot = changesSinceSnapshot > 0 && journal.broken == nil
-        condition.unlock()
-        if needsSnapshot {
+        if scheduler.changesSinceSnapshot > 0 && !pipeline.journalBroken {
             do { try compact() } catch { options.log("final snapshot failed (the journal still has every change): \(error)") }
         }
-        journal.close()
-        claim?.release()
-        claim = nil
+        pipeline.closeJournal()
+        claim.withLock { claim in
+            claim?.release()
+            claim = nil
+        }
     }
 
     /// Closes a store that started from a missing or empty directory in this process and
@@ -417,29 +289,33 @@ public final class Store: @unchecked Sendable {
     public func discard() {
         guard startedEmpty else { return close() }
         guard stop() else { return }
-        journal.close()
-        claim?.releaseRemovingWhatItMade()
-        claim = nil
+        pipeline.closeJournal()
+        claim.withLock { claim in
+            claim?.releaseRemovingWhatItMade()
+            claim = nil
+        }
     }
 
     /// Refuses new writes and waits for queued ones and any background snapshot. False when
     /// the store was already stopped.
     private func stop() -> Bool {
-        condition.lock()
-        if stopping {
-            condition.unlock()
-            return false
-        }
-        stopping = true
-        if closedReason == nil { closedReason = "the store is closed" }
-        condition.broadcast()
-        condition.unlock()
-        committerDone.wait()
-        snapshotQueue.sync {}
+        guard closed.withLock({ let was = $0; $0 = true; return !was }) else { return false }
+        pipeline.stop()
+        scheduler.stop()
         return true
     }
 
-    deinit {
-        if claim != nil { close() }
+    deinit { close() }
+}
+
+/// Who hears of durable commits (held apart from `Store`, so the committer never keeps the
+/// store itself alive).
+private final class CommitSubscribers: Sendable {
+    private let list = Mutex<[@Sendable ([CommittedRecord]) -> Void]>([])
+
+    func add(_ subscriber: @escaping @Sendable ([CommittedRecord]) -> Void) { list.withLock { $0.append(subscriber) } }
+
+    func deliver(_ records: [CommittedRecord]) {
+        for subscriber in list.withLock({ $0 }) { subscriber(records) }
     }
 }

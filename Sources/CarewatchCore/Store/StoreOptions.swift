@@ -20,6 +20,9 @@ public struct StoreOptions: Sendable {
     /// Snapshots kept (the newest plus fallbacks); journal segments are kept from the oldest
     /// retained snapshot on, so falling back to it loses nothing.
     public var retainedSnapshots = 2
+    /// The journal keeps at least this many of the newest records even once snapshots hold
+    /// them, for history and the change feed (0: only what recovery needs).
+    public var retainedJournalRecords: UInt64 = 0
     /// Makes chosen system calls fail, for tests of a failing disk.
     public var faults: FileSystemFaults?
     /// Stamps commits (`updated_at`) and says what "today" is for the rules that refuse
@@ -60,4 +63,7 @@ public struct StoreStatistics: Sendable, Equatable {
     public var commits: Int
     public var syncs: Int
     public var failedCommits: Int
+    /// The most writes one fdatasync has carried since start-up: how many writes were
+    /// waiting for the disk at once.
+    public var largestBatch: Int = 0
 }
