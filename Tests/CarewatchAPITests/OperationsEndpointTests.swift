@@ -43,6 +43,8 @@ final class OperationsEndpointTests: APITestCase {
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"inspections\"} 778"))
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"workforce\"} 1326"))
         XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_snapshot_age_seconds ") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_store_commits_total ") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_store_syncs_total ") })
         // Every sample line is `name{labels} value` with a number.
         for line in lines where !line.hasPrefix("#") && !line.isEmpty {
             let value = line.split(separator: " ").last.map(String.init) ?? ""

@@ -78,6 +78,12 @@ struct OperationsRoutes {
         gauge("carewatch_journal_bytes", "Size of the journal not yet covered by a snapshot.", String(statistics.journalBytes))
         let age = statistics.lastSnapshotAt.map { String(max(0, Timestamp.now().secondsSince1970 - $0.secondsSince1970)) } ?? "NaN"
         gauge("carewatch_snapshot_age_seconds", "Seconds since the last snapshot was written.", age)
+        func counter(_ name: String, _ help: String, _ value: Int) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+        }
+        counter("carewatch_store_commits_total", "Writes made durable since start-up.", statistics.commits)
+        counter("carewatch_store_syncs_total", "fdatasync calls that made them durable (concurrent writes share one).", statistics.syncs)
+        counter("carewatch_store_failed_commits_total", "Writes refused because the disk failed.", statistics.failedCommits)
         return text
     }
 }

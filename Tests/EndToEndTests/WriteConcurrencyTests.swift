@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTestClient
+import Synchronization
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes wait for their fsync without holding a thread. The real binary gets 1,000 PUTs at
+/// once, one on each of 1,000 connections, in five waves (each connection sends its next PUT
+/// when its previous one is answered), while a sampler counts its threads in
+/// `/proc/PID/task`. A design that parks a thread per waiting write grows the pool with the
+/// burst (and caps the writes in flight, so sharing an fsync, at the pool's size); here the
+/// only threads a burst may add are the runtime's cooperative pool, one per core.
+final class WriteConcurrencyTests: EndToEndTestCase {
+    static let connections = 1_000
+    static let waves = 5
+
+    func testThousandConcurrentPutsRunOnABoundedNumberOfThreads() throws {
+        let directory = try temporaryDirectory(self, "burst")
+        let server = try start(directory)
+        let councils = try server.client.request("GET", "/v1/councils?limit=500").items.compactMap { $0["code"] as? String }
+        XCTAssertGreaterThanOrEqual(councils.count, 100)
+        let connections = try (0..<Self.connections).map { _ in try RawHTTPConnection(port: server.port, timeout: 120) }
+        let before = try metrics(server)
+
+        let idle = Self.threads(of: server.pid)
+        let peak = Atomic<Int>(idle)
+        let sampling = Atomic<Bool>(true)
+        let sampler = Thread { [pid = server.pid] in
+            while sampling.load(ordering: .relaxed) {
+                let count = Self.threads(of: pid)
+                if count > peak.load(ordering: .relaxed) { peak.store(count, ordering: .relaxed) }
+                usleep(500)
+            }
+        }
+        sampler.start()
+        // Every PUT is a distinct row or a new value, so each one is a real journaled write.
+        func path(_ index: Int) -> String { "/v1/councils/\(councils[index % councils.count])/workforce/\(2030 + index / councils.count)" }
+        func send(_ connection: RawHTTPConnection, index: Int, wave: Int) {
+            let body = Array(#"{"employed_fte": \#(Double(wave * 10_000 + index) / 4), "agency_fte": 10}"#.utf8)
+            XCTAssertTrue(connection.send(RawHTTPConnection.requestBytes("PUT", path(index), headers: authorized(), body: body)))
+        }
+        for (index, connection) in connections.enumerated() { send(connection, index: index, wave: 0) }
+        var statuses: [Int: Int] = [:]
+        for wave in 0..<Self.waves {
+            for (index, connection) in connections.enumerated() {
+                statuses[try connection.readResponse(method: "PUT").status, default: 0] += 1
+                if wave + 1 < Self.waves { send(connection, index: index, wave: wave + 1) }
+            }
+        }
+        sampling.store(false, ordering: .relaxed)
+        while !sampler.isFinished { usleep(1_000) }
+        for connection in connections { connection.close() }
+        let after = try metrics(server)
+
+        let writes = Self.connections * Self.waves
+        XCTAssertEqual(statuses, [201: Self.connections, 200: writes - Self.connections], "every PUT was acknowledged")
+        let commits = after["carewatch_store_commits_total", default: 0] - before["carewatch_store_commits_total", default: 0]
+        let syncs = after["carewatch_store_syncs_total", default: 0] - before["carewatch_store_syncs_total", default: 0]
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("\(writes) PUTs on \(Self.connections) connections: \(idle) threads idle, \(peak.load(ordering: .relaxed)) at most; \(commits) commits in \(syncs) fdatasyncs")
+        XCTAssertLessThanOrEqual(peak.load(ordering: .relaxed), idle + cores + 1, "the burst added threads beyond the cooperative pool")
+        XCTAssertEqual(commits, Double(writes))
+        // Each row holds the value of its last wave.
+        for index in Array(0..<50) + Array((Self.connections - 50)..<Self.connections) {
+            let row = try server.client.request("GET", path(index)).object
+            XCTAssertEqual(row["employed_fte"] as? Double, Double((Self.waves - 1) * 10_000 + index) / 4, path(index))
+        }
+    }
+
+    private func metrics(_ server: CarewatchProcess) throws -> [String: Double] {
+        var values: [String: Double] = [:]
+        for line in try server.client.request("GET", "/metrics").text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value }
+        }
+        return values
+    }
+
+    static func threads(of pid: Int32) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 0
+    }
+}
