@@ -28,8 +28,16 @@ extension WorkforceYear {
         var expected = 0
         while true {
             parser.skipWhitespace()
-            guard let key = parser.plainKey() else { return nil }
-            guard let field = match(key, in: bytes, keys: keys, expected: expected), seen & (1 << field) == 0 else { return nil }
+            // The member written next, compared in place; otherwise scan the key and look it up.
+            let field: Int
+            if expected < keys.count, let length = keys[expected].matchesQuoted(at: parser.index, in: bytes) {
+                field = expected
+                parser.index += length
+            } else {
+                guard let key = parser.plainKey(), let found = match(key, in: bytes, keys: keys) else { return nil }
+                field = found
+            }
+            guard seen & (1 << field) == 0 else { return nil }
             seen |= 1 << field
             expected = field + 1
             parser.skipWhitespace()
@@ -59,8 +67,7 @@ extension WorkforceYear {
                 if bytes[parser.index] == UInt8(ascii: "n") {
                     guard (try? parser.literal("null")) != nil else { return nil }
                 } else {
-                    guard parser.isDigit(bytes[parser.index]) || bytes[parser.index] == UInt8(ascii: "-"),
-                          let number = try? parser.parseNumber() else { return nil }
+                    guard let number = parser.shortDecimal() ?? (try? parser.parseNumber()) else { return nil }
                     value = number
                 }
                 switch field {
@@ -89,27 +96,16 @@ extension WorkforceYear {
         }
     }
 
-    /// Which stored member `key` is; the one written next is tried first.
-    private static func match(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, keys: [StoredKey], expected: Int) -> Int? {
-        guard key.count <= 16 else { return nil }
-        // Two word loads and compares instead of a byte loop, when 16 bytes can be read.
-        let words: (UInt64, UInt64)
-        if let start = key.baseAddress, let base = bytes.baseAddress, start + 16 <= base + bytes.count {
-            let raw = UnsafeRawPointer(start)
-            words = (raw.loadUnaligned(as: UInt64.self) & StoredKey.mask(key.count),
-                     raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & StoredKey.mask(key.count - 8))
-        } else {
-            words = StoredKey.words(Array(key))
-        }
-        if expected < keys.count, keys[expected].matches(key.count, words) { return expected }
-        return keys.firstIndex { $0.matches(key.count, words) }
+    /// Which stored member `key` is.
+    private static func match(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, keys: [StoredKey]) -> Int? {
+        guard key.count <= 16, let start = key.baseAddress else { return nil }
+        let words = StoredKey.words(at: start - bytes.baseAddress!, count: key.count, in: bytes)
+        return keys.firstIndex { $0.count == key.count && $0.words == words }
     }
 
     /// A JSON number that is an exact integer, as `JSONValue.intValue` accepts it.
     private static func integer(_ parser: inout Parser) -> Int? {
-        let bytes = parser.bytes
-        guard parser.isDigit(bytes[parser.index]) || bytes[parser.index] == UInt8(ascii: "-"),
-              let number = try? parser.parseNumber() else { return nil }
+        guard let number = parser.shortDecimal() ?? (try? parser.parseNumber()) else { return nil }
         return JSONValue.number(number).intValue
     }
 }
@@ -117,28 +113,47 @@ extension WorkforceYear {
 /// A member name of up to 16 bytes as two little-endian words, zero-padded.
 private struct StoredKey {
     let count: Int
-    let words: (UInt64, UInt64)
+    let words: Words
+
+    struct Words: Equatable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+    }
 
     init(_ name: [UInt8]) {
         precondition(name.count <= 16)
         count = name.count
-        words = StoredKey.words(name)
+        var words = Words()
+        for (index, byte) in name.enumerated() {
+            if index < 8 { words.low |= UInt64(byte) << (8 * UInt64(index)) } else { words.high |= UInt64(byte) << (8 * UInt64(index - 8)) }
+        }
+        self.words = words
     }
 
-    func matches(_ count: Int, _ words: (UInt64, UInt64)) -> Bool {
-        self.count == count && self.words.0 == words.0 && self.words.1 == words.1
+    /// When `"name"` is at `offset`: the length of that quoted key.
+    func matchesQuoted(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let end = offset + count + 1
+        guard end < bytes.count, bytes[offset] == UInt8(ascii: "\""), bytes[end] == UInt8(ascii: "\""),
+              StoredKey.words(at: offset + 1, count: count, in: bytes) == words else { return nil }
+        return count + 2
+    }
+
+    /// The `count` bytes at `offset` as words: two loads when 16 bytes can be read there.
+    static func words(at offset: Int, count: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Words {
+        if offset + 16 <= bytes.count, let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base + offset)
+            return Words(low: raw.loadUnaligned(as: UInt64.self) & mask(count), high: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & mask(count - 8))
+        }
+        var words = Words()
+        for index in 0..<min(count, 16) {
+            let byte = UInt64(bytes[offset + index])
+            if index < 8 { words.low |= byte << (8 * UInt64(index)) } else { words.high |= byte << (8 * UInt64(index - 8)) }
+        }
+        return words
     }
 
     /// The low `count` bytes of a word (none for 0 or less, all for 8 or more).
     static func mask(_ count: Int) -> UInt64 {
         count >= 8 ? ~0 : count <= 0 ? 0 : (1 << (UInt64(count) * 8)) - 1
-    }
-
-    static func words(_ bytes: [UInt8]) -> (UInt64, UInt64) {
-        var words: (UInt64, UInt64) = (0, 0)
-        for (index, byte) in bytes.prefix(16).enumerated() {
-            if index < 8 { words.0 |= UInt64(byte) << (8 * UInt64(index)) } else { words.1 |= UInt64(byte) << (8 * UInt64(index - 8)) }
-        }
-        return words
     }
 }

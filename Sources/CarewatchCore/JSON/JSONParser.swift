@@ -442,3 +442,52 @@ extension Parser {
         return nil
     }
 }
+
+extension Parser {
+    /// The common short number (`-?digits(.digits)?`, at most 15 significant digits, which
+    /// every stored figure is) decoded in one pass; nil, index unchanged, for anything else,
+    /// which `parseNumber` then reads. Exact for what it accepts: a mantissa below 2^53
+    /// divided by an exact power of ten is correctly rounded.
+    mutating func shortDecimal() -> Double? {
+        guard let base = bytes.baseAddress else { return nil }
+        let end = bytes.count
+        var position = index
+        let negative = position < end && base[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        let integerStart = position
+        var mantissa: UInt64 = 0
+        while position < end {
+            let digit = base[position] &- 48
+            guard digit < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            position += 1
+        }
+        let integerDigits = position - integerStart
+        guard integerDigits > 0, integerDigits == 1 || base[integerStart] != UInt8(ascii: "0") else { return nil }
+        var fractionDigits = 0
+        if position < end, base[position] == UInt8(ascii: ".") {
+            position += 1
+            let fractionStart = position
+            while position < end {
+                let digit = base[position] &- 48
+                guard digit < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                position += 1
+            }
+            fractionDigits = position - fractionStart
+            guard fractionDigits > 0 else { return nil }
+        }
+        guard integerDigits + fractionDigits <= 15 else { return nil }
+        if position < end, base[position] | 0x20 == UInt8(ascii: "e") { return nil }
+        index = position
+        var value = Double(mantissa)
+        switch fractionDigits {
+        case 0: break
+        case 1: value /= 10
+        case 2: value /= 100
+        case 3: value /= 1000
+        default: value /= Parser.powersOfTen[fractionDigits]
+        }
+        return negative ? -value : value
+    }
+}
