@@ -105,4 +105,23 @@ final class CoreJSONTests: XCTestCase {
         XCTAssertThrowsError(try stream(#"{"a":1}"#, member: { _, _ in }))
         XCTAssertThrowsError(try stream(#"{"a":[1]}"#, member: { _, parser in try parser.forEachElement(depth: 1) { _ in } }))
     }
+
+    func testNumbersWriteAsTheirShortestRoundTripText() {
+        // The short-decimal path must write exactly what `description` writes.
+        var values: [Double] = []
+        for thousandths in stride(from: 1, through: 200_000, by: 7) { values.append(Double(thousandths) / 1000) }
+        for hundredths in 0..<2_000 { values.append(Double(hundredths) / 100 + 999_990) }
+        var seed: UInt64 = 7
+        for _ in 0..<5_000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            values.append(Double(bitPattern: 0x3F50_0000_0000_0000 | (seed >> 12)))   // 0.001 … 2, full precision
+            values.append(Double(seed >> 34) / 1000 - 500_000)
+        }
+        values += [0.001, 0.1, 0.5, 1.25, 18.8, 213.6, 999_999_999.5, 0.0015, 0.000999, 1e9 + 0.5, 123_456_789.123]
+        for value in values + values.map(-) where value.rounded(.towardZero) != value {
+            var writer = JSONWriter()
+            writer.value(value)
+            XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), value.description, "\(value)")
+        }
+    }
 }

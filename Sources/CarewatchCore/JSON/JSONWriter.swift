@@ -85,10 +85,41 @@ public struct JSONWriter: Sendable {
             append(integer: Int64(number))
             return
         }
+        if appendShortDecimal(number) { return }
         // Swift's description is the shortest representation that round-trips, and its
         // exponent form ("1e-07", "1e+16") is valid JSON.
         var text = number.description
         text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Figures with one to three decimals (nearly every one this API holds) without building
+    /// a String: the fewest decimals k for which m / 10^k, m an integer, is exactly the value
+    /// (correctly rounded division, m < 2^53). Below 10^9 two k-decimal numbers are further
+    /// apart than two doubles, so that m is the only candidate and the text is the one
+    /// `description` gives.
+    private mutating func appendShortDecimal(_ number: Double) -> Bool {
+        let magnitude = abs(number)
+        guard magnitude < 1e9, magnitude >= 1e-3 else { return false }
+        var scale = 1.0
+        for decimals in 1...3 {
+            scale *= 10
+            let scaled = (magnitude * scale).rounded()
+            guard scaled / scale == magnitude else { continue }
+            if number < 0 { bytes.append(UInt8(ascii: "-")) }
+            let digits = UInt64(scaled)
+            let divisor = UInt64(scale)
+            appendDecimal(digits / divisor)
+            bytes.append(UInt8(ascii: "."))
+            var fraction = digits % divisor
+            var place = divisor / 10
+            for _ in 0..<decimals {
+                bytes.append(UInt8(truncatingIfNeeded: fraction / place) + 48)
+                fraction %= place
+                place /= 10
+            }
+            return true
+        }
+        return false
     }
 
     public mutating func append(integer: Int64) {
