@@ -21,10 +21,14 @@ struct JournalRecord: Sendable {
         writer.beginArray()
         for change in changes { change.writeJSON(into: &writer) }
         writer.endArray()
-        var bytes = writer.bytes
-        let crc = CRC32.checksum(bytes)
-        bytes += Array(",\"crc32\":\"\(CRC32.hex(crc))\"}\n".utf8)
-        return bytes
+        let crc = CRC32.checksum(writer.bytes)
+        writer.appendRaw(",\"crc32\":\"")
+        for shift in stride(from: 28, through: 0, by: -4) {
+            let digit = UInt8((crc >> UInt32(shift)) & 0xF)
+            writer.bytes.append(digit < 10 ? digit + 48 : digit + 87)
+        }
+        writer.appendRaw("\"}\n")
+        return writer.bytes
     }
 
     /// Decodes one line (without its newline), or says why it is not a valid record.
