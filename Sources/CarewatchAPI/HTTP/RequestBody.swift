@@ -30,10 +30,20 @@ enum RequestBody {
     }
 
     /// The media type without parameters, lowercased (`application/json; charset=utf-8` → `application/json`).
+    /// Byte by byte: it runs on every write, and Foundation's trimming and lowercasing cost
+    /// more than the rest of the body check.
     static func mediaType(_ request: HTTPRequest) -> String? {
-        guard let header = request.headers["Content-Type"] else { return nil }
-        let type = header.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: " \t").lowercased() }
-        return type?.isEmpty == false ? type : nil
+        guard var header = request.headers["Content-Type"] else { return nil }
+        return header.withUTF8 { bytes -> String? in
+            var end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            var start = 0
+            func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+            guard start < end else { return nil }
+            let lowered = bytes[start..<end].map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+            return String(decoding: lowered, as: UTF8.self)
+        }
     }
 }
 
