@@ -27,7 +27,10 @@ let package = Package(
 
         // The REST API v1: routes, handlers, auth, metrics and configuration.
         // Its dashboard (Dashboard/: HTML, CSS, JavaScript) is embedded, not compiled.
-        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore", "HexEncoding"], exclude: ["Dashboard"], plugins: ["EmbedFiles"]),
+        // Its async code (write handlers) runs where its caller runs unless it says otherwise,
+        // so a write started on an event loop stays there until it waits for the disk.
+        .target(name: "CarewatchAPI", dependencies: ["HTTPEngine", "CarewatchCore", "HexEncoding"], exclude: ["Dashboard"],
+                swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")], plugins: ["EmbedFiles"]),
 
         // The command line: serve, import, export, check, healthcheck.
         .executableTarget(name: "carewatch", dependencies: ["CarewatchAPI"]),
