@@ -84,6 +84,7 @@ struct OperationsRoutes {
         counter("carewatch_store_commits_total", "Writes made durable since start-up.", statistics.commits)
         counter("carewatch_store_syncs_total", "fdatasync calls that made them durable (concurrent writes share one).", statistics.syncs)
         counter("carewatch_store_failed_commits_total", "Writes refused because the disk failed.", statistics.failedCommits)
+        gauge("carewatch_store_largest_commit_batch", "The most writes one fdatasync has carried since start-up.", String(statistics.largestBatch))
         return text
     }
 }
