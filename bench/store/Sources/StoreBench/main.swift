@@ -2,7 +2,9 @@ import CarewatchCore
 import Foundation
 
 /// store-bench writes DIR CLIENTS SECONDS   durable writes/s with CLIENTS concurrent writers
-/// store-bench open DIR                     time to open (snapshot + journal replay) and peak RSS
+/// store-bench open DIR                     time to open (snapshot + journal replay) and peak RSS,
+///                                          then a query, a durable write and a full snapshot
+/// store-bench load DIR                     only the open: time, peak RSS and the heap it holds
 let arguments = CommandLine.arguments
 
 func peakRSSKiB() -> Int {
@@ -14,6 +16,24 @@ func peakRSSKiB() -> Int {
 }
 
 func now() -> Double { Date().timeIntervalSince1970 }
+
+func residentKiB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? -1
+    }
+    return -1
+}
+
+/// Resident memory once the allocator has given its free pages back (glibc `malloc_trim`):
+/// what the process really holds.
+func trimmedResidentMiB() -> Double {
+    typealias Trim = @convention(c) (Int) -> Int32
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    }
+    return Double(residentKiB()) / 1024
+}
 
 var options = StoreOptions()
 options.seedWhenEmpty = false
@@ -85,6 +105,18 @@ case "open":
     let t3 = now()
     try store.compact()
     print(String(format: "carewatch store: snapshot of %d rows: %.2fs, peak RSS now %.0f MiB", state.workforceCount, now() - t3, Double(peakRSSKiB()) / 1024))
+    store.close()
+case "load":
+    let directory = arguments[2]
+    let before = trimmedResidentMiB()
+    let t0 = now()
+    let store = try Store.open(path: directory, options: options)
+    let elapsed = now() - t0
+    let state = store.state
+    let peak = Double(peakRSSKiB()) / 1024
+    let data = trimmedResidentMiB() - before
+    print(String(format: "carewatch store: open %.2fs, %d workforce rows, peak RSS %.0f MiB; in-memory data %.0f MiB (resident after open minus before, both after malloc_trim); peak / data %.2f; a row is %d bytes",
+                 elapsed, state.workforceCount, peak, data, peak / data, MemoryLayout<WorkforceYear>.stride))
     store.close()
 case "parse":
     // Where start-up time goes: reading, JSON parsing, record decoding.
