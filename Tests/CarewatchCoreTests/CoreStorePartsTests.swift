@@ -136,7 +136,7 @@ final class CoreStorePartsTests: XCTestCase {
         let bytes = Array(body.utf8)
         let header = "carewatch-snapshot 1 generation=\(generation) committed_at=1763892000 length=\(bytes.count) crc32=\(CRC32.hex(CRC32.checksum(bytes)))\n"
         let path = directory + "/snapshot-\(DataDirectory.padded(generation)).json"
-        FileManager.default.createFile(atPath: path, contents: Data(Array(header.utf8) + bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(Array(header.utf8) + bytes))
         return path
     }
 
@@ -221,7 +221,7 @@ final class CoreStorePartsTests: XCTestCase {
         let path = snapshotFile(#"{"generation":3,"councils":[\#(council)],"workforce":[]}"#)
         var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
         bytes[bytes.count - 3] = UInt8(ascii: "{")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         XCTAssertThrowsError(try Snapshot.read(path: path, fileSystem: FileSystem(faults: nil))) {
             XCTAssertTrue("\($0)".contains("checksum mismatch"), "\($0)")
         }

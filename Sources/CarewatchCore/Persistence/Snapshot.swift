@@ -21,7 +21,7 @@ enum Snapshot {
     /// a snapshot name. The body is streamed in ~1 MiB chunks (CRC computed on the way), so
     /// a big store needs no second copy of itself in memory; the header, whose length field
     /// is fixed-width, is filled in last.
-    static func write(_ state: StoreState, to directory: DataDirectory, sections: [SnapshotSection] = SnapshotSection.all) throws(StoreError) -> String {
+    static func write(_ state: StoreState, to directory: DataDirectory) throws(StoreError) -> String {
         let finalPath = directory.snapshotPath(state.generation)
         let temporaryPath = finalPath + ".tmp"
         let fileSystem = directory.fileSystem
@@ -35,7 +35,7 @@ enum Snapshot {
             output.writer.beginObject()
             output.writer.key("generation")
             output.writer.value(state.generation)
-            for section in sections {
+            for section in SnapshotSection.all {
                 output.writer.key(section.name)
                 output.writer.beginArray()
                 try section.write(state, &output)
@@ -69,7 +69,7 @@ enum Snapshot {
     /// records plus a few windows of the file. Records are decoded before the checksum over
     /// them is known; nothing is used until the whole body checks out, and a body that does
     /// not parse is reported as a checksum mismatch when it is one.
-    static func read(path: String, fileSystem: FileSystem, sections: [SnapshotSection] = SnapshotSection.all) throws(StoreError) -> StoreState {
+    static func read(path: String, fileSystem: FileSystem) throws(StoreError) -> StoreState {
         func bad(_ reason: String) -> StoreError { .unrecoverable("snapshot \(path) is damaged: \(reason)") }
         let file = try MappedFile(path: path)
         let bytes = file.bytes
@@ -97,7 +97,7 @@ enum Snapshot {
         var documentGeneration: UInt64?
         var decodeFailure: String?
         do {
-            let byName = Dictionary(uniqueKeysWithValues: sections.map { ($0.name, $0) })
+            let byName = Dictionary(uniqueKeysWithValues: SnapshotSection.all.map { ($0.name, $0) })
             try JSONParser.streamObject(body) { key, parser in
                 if key == "generation" {
                     documentGeneration = try parser.parseValue(depth: 1).intValue.map(UInt64.init)
@@ -110,7 +110,7 @@ enum Snapshot {
                 try section.read(&elements, &state)
                 parser = elements.parser
             }
-            for section in sections { try section.finish(&state) }
+            for section in SnapshotSection.all { try section.finish(&state) }
         } catch let error as ValidationError {
             decodeFailure = "record does not decode: \(error)"
         } catch let error as SnapshotProblem {
