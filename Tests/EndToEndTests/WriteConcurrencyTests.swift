@@ -47,7 +47,7 @@ final class WriteConcurrencyTests: EndToEndTestCase {
         }
         sampler.start()
         // Every PUT is a distinct row or a new value, so each one is a real journaled write.
-        func path(_ index: Int) -> String { "/v1/councils/\(councils[index % councils.count])/workforce/\(2030 + index / councils.count)" }
+        func path(_ index: Int) -> String { "/v1/councils/\(councils[index % councils.count])/workforce/\(2000 + index / councils.count)" }
         func send(_ connection: RawHTTPConnection, index: Int, wave: Int) {
             let body = Array(#"{"employed_fte": \#(Double(wave * 10_000 + index) / 4), "agency_fte": 10}"#.utf8)
             XCTAssertTrue(connection.send(RawHTTPConnection.requestBytes("PUT", path(index), headers: authorized(), body: body)))
