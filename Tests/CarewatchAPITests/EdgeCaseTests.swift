@@ -83,9 +83,9 @@ final class EdgeCaseTests: APITestCase {
         let response = try server.write("POST", "/v1/councils", json: CouncilEndpointTests.newCouncil, contentType: "application/json; charset=utf-8")
         assertStatus(response, 201)
         // Media types are case-insensitive and may be padded.
-        let padded = try server.write("PUT", "/v1/councils/sandwell/workforce/2031", json: ["caseload": 12.5], contentType: " Application/JSON ;charset=utf-8")
+        let padded = try server.write("PUT", "/v1/councils/sandwell/workforce/2005", json: ["caseload": 12.5], contentType: " Application/JSON ;charset=utf-8")
         assertStatus(padded, 201)
-        let other = try server.write("PUT", "/v1/councils/sandwell/workforce/2031", json: ["caseload": 12.5], contentType: "text/plain; charset=application/json")
+        let other = try server.write("PUT", "/v1/councils/sandwell/workforce/2005", json: ["caseload": 12.5], contentType: "text/plain; charset=application/json")
         assertStatus(other, 415)
     }
 
