@@ -7,7 +7,8 @@ let package = Package(
     name: "store-bench",
     platforms: [.macOS(.v15)],
     targets: [
-        .target(name: "CarewatchCore", plugins: ["EmbedFiles"]),
+        .target(name: "HexEncoding"),
+        .target(name: "CarewatchCore", dependencies: ["HexEncoding"], plugins: ["EmbedFiles"]),
         .executableTarget(name: "FileEmbedder"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["FileEmbedder"], path: "Sources/Plugins/EmbedFiles"),
         .executableTarget(name: "StoreBench", dependencies: ["CarewatchCore"]),
