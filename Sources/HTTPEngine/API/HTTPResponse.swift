@@ -35,22 +35,9 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// RFC 9457 problem details with `application/problem+json`.
+    /// RFC 9457 problem details with `application/problem+json` (see `ProblemDetails` for more members).
     public static func problem(_ status: HTTPStatus, detail: String? = nil) -> HTTPResponse {
-        var out = [UInt8]()
-        out.reserveCapacity(96 + (detail?.utf8.count ?? 0))
-        out.append(contentsOf: #"{"type":"about:blank","title":"#.utf8)
-        appendJSONString(status.reasonPhrase, to: &out)
-        out.append(contentsOf: #","status":"#.utf8)
-        appendDecimal(status.code, to: &out)
-        if let detail {
-            out.append(contentsOf: #","detail":"#.utf8)
-            appendJSONString(detail, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-        var headers = HTTPHeaders(reservingCapacity: 2)
-        headers.add("Content-Type", "application/problem+json")
-        return HTTPResponse(status: status, headers: headers, body: .bytes(out))
+        ProblemDetails(status, detail: detail).response
     }
 
     /// A JSON response from bytes already encoded by the caller.

@@ -15,11 +15,19 @@ final class Listener: @unchecked Sendable {
     private var cancelled = false
     private var nextLoop = 0
     private static let nextConnectionID = Atomic<UInt64>(1)
-    private static let overloadedResponse: [UInt8] = {
-        let body = #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"Too many open connections"}"#
-        return Array(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n" +
-                      "Content-Length: \(body.utf8.count)\r\nConnection: close\r\nRetry-After: 1\r\n\r\n" + body).utf8)
-    }()
+
+    /// The whole answer to a connection refused at accept (too many open, or draining): sent
+    /// without reading the request, so nothing about it is known and no middleware runs.
+    static func overloadedResponse(date: [UInt8]) -> [UInt8] {
+        var problem = ProblemDetails(.serviceUnavailable, detail: "Too many open connections")
+        problem.headers.add("Retry-After", "1")
+        let response = problem.response
+        var out: [UInt8] = []
+        ResponseSerializer.writeHead(status: response.status, headers: response.headers, body: response.body, bodyForbidden: false,
+                                     chunked: false, close: true, http10: false, date: date, server: nil, into: &out)
+        if case .bytes(let body) = response.body { out.append(contentsOf: body) }
+        return out
+    }
 
     init(fd: Int32, loops: [EventLoop], context: ServerContext) {
         self.fd = fd
@@ -66,7 +74,7 @@ final class Listener: @unchecked Sendable {
             _ = fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) | O_NONBLOCK)
             _ = fcntl(cfd, F_SETFD, FD_CLOEXEC)
             if context.openConnections.load(ordering: .relaxed) >= context.configuration.maxConnections || context.isDraining {
-                Listener.overloadedResponse.withUnsafeBytes { b in
+                Listener.overloadedResponse(date: DateCache.format(time(nil))).withUnsafeBytes { b in
                     _ = send(cfd, b.baseAddress, b.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
                 }
                 shutdown(cfd, Int32(SHUT_WR))
