@@ -61,15 +61,11 @@ struct APIError: Error, Sendable, CustomStringConvertible {
         return APIError(.unprocessableContent, errors.count > 3 ? summary + "; …" : summary, errors: errors)
     }
 
+    /// The engine's problem builder, with the `errors` array as an extension member.
     var response: HTTPResponse {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.field("type", "about:blank")
-        writer.field("title", status.reasonPhrase)
-        writer.field("status", status.code)
-        writer.field("detail", detail)
+        var problem = ProblemDetails(status, detail: detail)
         if !errors.isEmpty {
-            writer.key("errors")
+            var writer = JSONWriter()
             writer.beginArray()
             for error in errors {
                 writer.beginObject()
@@ -79,13 +75,11 @@ struct APIError: Error, Sendable, CustomStringConvertible {
                 writer.endObject()
             }
             writer.endArray()
+            problem.addExtension("errors", json: writer.bytes)
         }
-        writer.endObject()
-        var headers = HTTPHeaders()
-        headers.set("Content-Type", "application/problem+json")
-        headers.set("Cache-Control", "no-store")
-        for (name, value) in self.headers { headers.add(name, value) }
-        return HTTPResponse(status: status, headers: headers, body: .bytes(writer.bytes))
+        problem.headers.add("Cache-Control", "no-store")
+        for (name, value) in headers { problem.headers.add(name, value) }
+        return problem.response
     }
 }
 
