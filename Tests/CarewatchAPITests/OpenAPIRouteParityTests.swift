@@ -39,7 +39,7 @@ final class OpenAPIRouteParityTests: XCTestCase {
 
     func testRouterAndDocumentDescribeTheSameOperations() throws {
         let context = APIContext(authenticator: BearerAuthenticator(keys: []), readiness: Readiness())
-        let router = APIRouter.make(context: context, metrics: RequestMetrics(), corsOrigins: [], accessLog: false,
+        let router = APIRouter.make(context: context, metrics: RequestMetrics(namespace: "carewatch"), corsOrigins: [], accessLog: false,
                                     importBodyLimit: 1 << 20, openConnections: { 0 })
         let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.pattern)" })
         let documented = try documentedOperations()

@@ -130,7 +130,7 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(document["openapi"], "3.1.0")
         let paths = try XCTUnwrap(document["paths"]?.objectValue)
         let context = APIContext(authenticator: BearerAuthenticator(keys: []), readiness: Readiness())
-        let router = APIRouter.make(context: context, metrics: RequestMetrics(), corsOrigins: [], accessLog: false,
+        let router = APIRouter.make(context: context, metrics: RequestMetrics(namespace: "carewatch"), corsOrigins: [], accessLog: false,
                                     importBodyLimit: 1 << 20, openConnections: { 0 })
         for route in router.routes {
             XCTAssertNotNil(paths[route.pattern]?[route.method.rawValue.lowercased()], "\(route.method) \(route.pattern) is not documented")

@@ -18,7 +18,7 @@ public final class CarewatchService: Sendable {
         }
         let readiness = Readiness()
         let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness, clock: configuration.clock)
-        let metrics = RequestMetrics()
+        let metrics = RequestMetrics(namespace: "carewatch")
         let serverBox = ServerBox()
         let router = APIRouter.make(
             context: context, metrics: metrics, corsOrigins: configuration.corsOrigins,
