@@ -31,7 +31,7 @@ final class MiddlewareTests: XCTestCase {
     }
 
     func testMetricsCountByRoutePatternAndStatus() throws {
-        let metrics = RequestMetrics()
+        let metrics = RequestMetrics(namespace: "carewatch")
         let server = try startServer(router: routerWith([metrics]))
         let c = try RawClient(port: server.boundPort)
         for i in 0..<3 { XCTAssertEqual(c.request("GET", "/items/\(i)")?.status, 200) }

@@ -12,7 +12,9 @@ public final class RequestMetrics: HTTPMiddleware {
     let namespace: String
     let state = Mutex<(counts: [CountKey: UInt64], histograms: [RouteKey: Histogram])>(([:], [:]))
 
-    public init(namespace: String = "carewatch") { self.namespace = namespace }
+    /// `namespace` prefixes every metric name (`<namespace>_http_requests_total`): the
+    /// application's name, so its metrics do not collide with other programs'.
+    public init(namespace: String) { self.namespace = namespace }
 
     public func handle(_ request: HTTPRequest, _ responder: Responder, next: HTTPHandler) {
         let start = monotonicNanos()

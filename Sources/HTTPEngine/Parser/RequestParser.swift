@@ -58,8 +58,6 @@ struct RequestParser {
         }
     }
 
-    var bodyBytesSoFar: Int { body.count }
-
     /// Parses from `input[offset...]`, advancing `offset` past what it used.
     mutating func parse(_ input: UnsafeRawBufferPointer, _ offset: inout Int) -> Result {
         if let failure { return .failure(failure) }
