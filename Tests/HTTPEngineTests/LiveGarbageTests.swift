@@ -18,7 +18,7 @@ final class LiveGarbageTests: XCTestCase {
     }
 
     func testRandomInputNeverHurtsTheServer() throws {
-        let server = try startServer { $0.headerTimeout = 0.5; $0.bodyTimeout = 0.5; $0.idleTimeout = 0.5 }
+        let server = try startServer { $0.headerTimeout = .milliseconds(500); $0.bodyTimeout = .milliseconds(500); $0.idleTimeout = .milliseconds(500) }
         var rng = SplitMix(state: 20261123)
         let valid = Array("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\nGET /items/%41?q=1 HTTP/1.1\r\nHost: t\r\n\r\n".utf8)
         for round in 0..<150 {

@@ -3,6 +3,11 @@ import Foundation
 import XCTest
 @testable import HTTPEngine
 
+struct ClientError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// A deliberately dumb HTTP client on a raw blocking socket, so tests control every byte sent
 /// (split writes, hostile input, half-closes) and see every byte received.
 final class RawClient: @unchecked Sendable {
@@ -21,10 +26,10 @@ final class RawClient: @unchecked Sendable {
         var closes: Bool { header("Connection")?.lowercased() == "close" }
     }
 
-    init(port: Int, host: String = "127.0.0.1", timeout: Double = 5) throws {
+    init(port: Int, host: String = "127.0.0.1", timeout: Double = 30) throws {
         let v6 = host.contains(":")
         fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HTTPServerError("socket: \(errno)") }
+        guard fd >= 0 else { throw ClientError("socket: \(String(cString: strerror(errno)))") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -44,7 +49,7 @@ final class RawClient: @unchecked Sendable {
             inet_pton(AF_INET, host, &sin.sin_addr)
             rc = withUnsafePointer(to: &sin) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         }
-        if rc != 0 { let e = errno; Glibc.close(fd); throw HTTPServerError("connect: \(String(cString: strerror(e)))") }
+        if rc != 0 { let e = errno; Glibc.close(fd); throw ClientError("connect: \(String(cString: strerror(e)))") }
     }
 
     deinit { Glibc.close(fd) }
@@ -99,6 +104,31 @@ final class RawClient: @unchecked Sendable {
         let out = Array(buffer[0..<n])
         buffer.removeFirst(n)
         return out
+    }
+
+    /// Reads a response's status line and headers only (for a body read chunk by chunk).
+    func readHead() -> Response? {
+        guard let statusLine = takeLine() else { return nil }
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else { return nil }
+        var headers: [(String, String)] = []
+        while let line = takeLine() {
+            if line.isEmpty { break }
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        return Response(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
+    }
+
+    /// The next chunk of a chunked body: its bytes, [] for the last chunk, nil on EOF or garbage.
+    func readChunk() -> [UInt8]? {
+        guard let sizeLine = takeLine(), let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) else { return nil }
+        if size == 0 {
+            guard takeLine() == "" else { return nil }
+            return []
+        }
+        guard let data = take(size), takeLine() == "" else { return nil }
+        return data
     }
 
     /// Reads one response. `head` means the request was HEAD (no body follows).
@@ -160,7 +190,7 @@ final class RawClient: @unchecked Sendable {
 extension XCTestCase {
     /// Polls a condition (every 10 ms) until it holds or the timeout passes.
     @discardableResult
-    func waitUntil(_ timeout: Double = 5, _ condition: () -> Bool) -> Bool {
+    func waitUntil(_ timeout: Double = 30, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while !condition() {
             if Date() > deadline { return false }
@@ -175,16 +205,12 @@ extension XCTestCase {
         config.host = "127.0.0.1"
         config.port = 0
         config.eventLoopCount = 2
-        config.headerTimeout = 2
-        config.bodyTimeout = 2
-        config.idleTimeout = 5
-        config.writeTimeout = 2
-        config.lingerTimeout = 0.5
-        config.drainTimeout = 2
+        config.lingerTimeout = .milliseconds(500)
+        config.drainTimeout = .seconds(2)
         configure(&config)
         let server = HTTPServer(configuration: config, router: router)
         try server.start()
-        addTeardownBlock { server.shutdown(timeout: 1) }
+        addTeardownBlock { server.shutdown(timeout: .seconds(1)) }
         return server
     }
 

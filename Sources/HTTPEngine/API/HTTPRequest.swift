@@ -17,6 +17,10 @@ public struct HTTPRequest: Sendable {
     var rawPath: String? = nil
     /// What the router found before running middleware; consumed after the chain.
     var resolvedRoute: Router.Resolved? = nil
+    /// Set when the engine itself answers (a request it refused, or one whose handler ran out of
+    /// time): the request runs through the middleware chain like any other, so CORS, request-id,
+    /// log and metrics see the answer, and the router answers with this instead of a route.
+    var engineResponse: HTTPResponse? = nil
 
     public init(
         method: HTTPMethod, target: String, path: String? = nil, query: QueryParameters? = nil,

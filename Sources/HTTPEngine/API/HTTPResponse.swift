@@ -1,17 +1,19 @@
 import HexEncoding
 
-/// How a response body travels: nothing, a known-length buffer, or chunks pulled on demand.
+/// How a response body travels: nothing, a known-length buffer, chunks the engine pulls when
+/// the socket has room (an export), or chunks the handler pushes as they happen (an event stream).
 public enum ResponseBody: Sendable {
     case empty
     case bytes([UInt8])
     case stream(ChunkSource)
+    case push(ResponseStream)
 
     /// The length when known up front (nil for a stream).
     public var knownLength: Int? {
         switch self {
         case .empty: return 0
         case .bytes(let b): return b.count
-        case .stream: return nil
+        case .stream, .push: return nil
         }
     }
 }

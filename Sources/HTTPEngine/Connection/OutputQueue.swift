@@ -74,7 +74,8 @@ struct OutputQueue {
         return .drained
     }
 
-    private mutating func consume(_ n: Int, spare: inout [UInt8]) {
+    /// Marks the first `n` pending bytes as sent.
+    mutating func consume(_ n: Int, spare: inout [UInt8]) {
         var left = n
         pendingBytes -= n
         while left > 0 {
@@ -91,6 +92,14 @@ struct OutputQueue {
             }
         }
         if segments.isEmpty { firstOffset = 0; lastAppendable = false }
+    }
+
+    /// The pending bytes in order (for tests and diagnostics; sending never copies them).
+    var pending: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(pendingBytes)
+        for (i, segment) in segments.enumerated() { out.append(contentsOf: i == 0 ? segment[firstOffset...] : segment[...]) }
+        return out
     }
 
     mutating func removeAll() {

@@ -25,6 +25,9 @@ public struct Router: Sendable {
     var root = Node()
     var middlewares: [any HTTPMiddleware] = []
     var routeList: [(method: HTTPMethod, pattern: String)] = []
+    /// Routes registered a second time (same method, same shape of pattern): `HTTPServer.start()`
+    /// refuses to serve such a table rather than let the later registration silently win.
+    var duplicates: [(method: HTTPMethod, pattern: String)] = []
 
     public init() {}
 
@@ -33,7 +36,9 @@ public struct Router: Sendable {
         var names: [String] = []
         for s in segments where s.hasPrefix("{") && s.hasSuffix("}") { names.append(String(s.dropFirst().dropLast())) }
         let entry = Entry(method: method, pattern: pattern, paramNames: names, bodyLimit: bodyLimit, handler: handler)
-        Router.insert(&root, segments[...], entry)
+        if !Router.insert(&root, segments[...], entry) {
+            duplicates.append((method: method, pattern: pattern))
+        }
         routeList.append((method: method, pattern: pattern))
     }
 
@@ -41,21 +46,23 @@ public struct Router: Sendable {
 
     public var routes: [(method: HTTPMethod, pattern: String)] { routeList }
 
-    private static func insert(_ node: inout Node, _ segments: ArraySlice<Substring>, _ entry: Entry) {
+    /// Returns false, changing nothing, when the node already has a handler for the method.
+    private static func insert(_ node: inout Node, _ segments: ArraySlice<Substring>, _ entry: Entry) -> Bool {
         guard let first = segments.first else {
+            guard node.entries[entry.method] == nil else { return false }
             node.entries[entry.method] = entry
             node.pattern = entry.pattern
-            return
+            return true
         }
         if first.hasPrefix("{") && first.hasSuffix("}") {
             if node.param.isEmpty { node.param.append(Node()) }
-            insert(&node.param[0], segments.dropFirst(), entry)
-        } else {
-            let key = String(first)
-            var child = node.literals[key] ?? Node()
-            insert(&child, segments.dropFirst(), entry)
-            node.literals[key] = child
+            return insert(&node.param[0], segments.dropFirst(), entry)
         }
+        let key = String(first)
+        var child = node.literals[key] ?? Node()
+        let inserted = insert(&child, segments.dropFirst(), entry)
+        node.literals[key] = child
+        return inserted
     }
 
     static func split(_ path: some StringProtocol) -> [Substring] {
@@ -78,6 +85,8 @@ public struct Router: Sendable {
         return list.joined(separator: ", ")
     }
 
+    /// The body limit of the route `path` matches; `path` as it was sent (still percent-encoded),
+    /// as the router matches it.
     public func bodyLimit(method: HTTPMethod, path: String) -> Int? {
         RouteTable(self).bodyLimit(method: method, path: path)
     }
@@ -89,6 +98,10 @@ public struct Router: Sendable {
 
     func makeHandler(table: RouteTable) -> HTTPHandler {
         let dispatch: HTTPHandler = { request, responder in
+            if let answer = request.engineResponse {
+                responder.respond(answer)
+                return
+            }
             switch request.resolvedRoute {
             case .handler(let handler)?:
                 handler(request, responder)

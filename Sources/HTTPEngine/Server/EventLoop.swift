@@ -4,7 +4,7 @@ import Synchronization
 
 /// One serial queue with the connections it owns. Everything about those connections happens on
 /// this queue, so their state needs no locks. A single periodic sweep per loop enforces all
-/// timeouts, instead of a timer per connection.
+/// deadlines, instead of a timer per connection.
 final class EventLoop: @unchecked Sendable {
     static let specificKey = DispatchSpecificKey<UInt64>()
     private static let nextID = Atomic<UInt64>(1)
@@ -14,10 +14,8 @@ final class EventLoop: @unchecked Sendable {
     let context: ServerContext
     /// Reused for every read on this loop: connections keep no receive buffer while idle.
     let readBuffer: UnsafeMutableRawBufferPointer
-    /// Output buffer lent to whichever connection is writing; returned once that connection drains.
-    var spareOutput: [UInt8] = []
-    var dateCache = DateCache()
-    var connections: [UInt64: Connection] = [:]
+    let resources = LoopResources()
+    private var connections: [UInt64: Connection] = [:]
     private var timer: DispatchSourceTimer?
 
     init(index: Int, context: ServerContext) {
@@ -26,22 +24,25 @@ final class EventLoop: @unchecked Sendable {
         queue.setSpecific(key: EventLoop.specificKey, value: id)
         self.context = context
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-        spareOutput.reserveCapacity(4096)
     }
 
     deinit { readBuffer.deallocate() }
 
     var isCurrent: Bool { DispatchQueue.getSpecific(key: EventLoop.specificKey) == id }
 
+    /// Sweeps often enough that no deadline is late by more than a quarter of the shortest one.
     func startSweeping() {
-        let c = context.configuration
-        let shortest = [c.headerTimeout, c.bodyTimeout, c.idleTimeout, c.writeTimeout, c.lingerTimeout].min() ?? 1
-        let interval = min(1.0, max(0.01, shortest / 4))
-        let t = DispatchSource.makeTimerSource(queue: queue)
-        t.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(Int(interval * 250)))
-        t.setEventHandler { [weak self] in self?.sweep() }
-        t.resume()
-        timer = t
+        dispatchPrecondition(condition: .onQueue(queue))
+        let t = context.timeouts
+        let candidates = [t.header, t.body, t.idle, t.write, t.response, t.linger] + (t.minimumRate == nil ? [] : [t.rateGrace])
+        let shortest = candidates.filter { $0 > 0 }.min() ?? 1_000_000_000
+        let interval = min(1_000_000_000, max(10_000_000, shortest / 4))
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + .nanoseconds(Int(interval)), repeating: .nanoseconds(Int(interval)),
+                       leeway: .nanoseconds(Int(interval / 4)))
+        timer.setEventHandler { [weak self] in self?.sweep() }
+        timer.resume()
+        self.timer = timer
     }
 
     func stopSweeping() {
@@ -53,8 +54,8 @@ final class EventLoop: @unchecked Sendable {
         let now = coarseMonotonicNanos()
         var expired: [Connection] = []
         for (_, c) in connections where c.deadline <= now { expired.append(c) }
-        for c in expired { c.deadlinePassed() }
-        _ = dateCache.current()
+        for c in expired { c.tick() }
+        _ = resources.dateCache.current()
     }
 
     func register(_ connection: Connection) {
@@ -71,6 +72,6 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func closeAll() {
-        for c in Array(connections.values) { c.close() }
+        for c in Array(connections.values) { c.forceClose() }
     }
 }

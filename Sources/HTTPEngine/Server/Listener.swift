@@ -82,7 +82,7 @@ final class Listener: @unchecked Sendable {
                 continue
             }
             Socket.setOption(cfd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            context.openConnections.wrappingAdd(1, ordering: .relaxed)
+            context.connectionOpened()
             let remote = withUnsafePointer(to: &storage) { Socket.describe($0) }
             let loop = loops[nextLoop]
             nextLoop = (nextLoop + 1) % loops.count
@@ -97,6 +97,7 @@ final class Listener: @unchecked Sendable {
 
     private func backOff() {
         guard let s = source, !suspended else { return }
+        context.counters.acceptBackoffs.increment()
         s.suspend()
         suspended = true
         queue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in

@@ -1,11 +1,7 @@
 import Glibc
 
-/// Thin wrappers over the socket calls the engine needs; errno is turned into readable messages.
+/// Thin wrappers over the socket calls the engine needs; failures become `HTTPServerError`s.
 enum Socket {
-    static func errnoMessage(_ code: Int32 = errno) -> String {
-        String(cString: strerror(code))
-    }
-
     static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {
         var v = value
         _ = setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size))
@@ -40,24 +36,21 @@ enum Socket {
 
     /// Creates a non-blocking listening socket bound to one address.
     static func listen(family: Int32, address: UnsafeRawPointer, length: socklen_t, v6Only: Bool?, backlog: Int32,
-                       display: String) throws -> Int32 {
+                       display: String) throws(HTTPServerError) -> Int32 {
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else {
-            let code = errno
-            throw HTTPServerError("Cannot create a socket for \(display): \(errnoMessage(code))", code: code)
-        }
+        guard fd >= 0 else { throw .socketFailed(address: display, operation: "create a socket for", errno: errno) }
         setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
         if family == AF_INET6, let v6Only { setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, v6Only ? 1 : 0) }
         if bind(fd, address.assumingMemoryBound(to: sockaddr.self), length) != 0 {
             let code = errno
             close(fd)
-            if code == EADDRINUSE { throw HTTPServerError("Cannot listen on \(display): address already in use", code: code) }
-            throw HTTPServerError("Cannot bind \(display): \(errnoMessage(code))", code: code)
+            if code == EADDRINUSE { throw .addressInUse(address: display) }
+            throw .socketFailed(address: display, operation: "bind", errno: code)
         }
         if Glibc.listen(fd, backlog) != 0 {
             let code = errno
             close(fd)
-            throw HTTPServerError("Cannot listen on \(display): \(errnoMessage(code))", code: code)
+            throw .socketFailed(address: display, operation: "listen on", errno: code)
         }
         return fd
     }

@@ -16,6 +16,8 @@ var config = ServerConfiguration()
 config.host = env("HOST") ?? "127.0.0.1"
 config.port = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 8080 : Int(env("PORT") ?? "") ?? 8080
 if let loops = env("LOOPS").flatMap(Int.init) { config.eventLoopCount = loops }
+config.ignoresSIGPIPE = true
+config.raisesDescriptorLimit = true
 
 // Fixture: each council pre-rendered as compact JSON, reachable by code, former code, la_code, slug.
 var councilBodies: [[UInt8]] = []
