@@ -44,7 +44,7 @@ public final class CarewatchService: Sendable {
         do {
             store = try configuration.openStore(claim, options: options)
         } catch {
-            server.shutdown(timeout: 0)
+            server.shutdown(timeout: .zero)
             throw error
         }
         context.storeLoaded(store)
@@ -65,7 +65,7 @@ public final class CarewatchService: Sendable {
     /// Not ready, drain in-flight requests, then a final snapshot and the directory lock released.
     public func stop(timeout: Double? = nil) {
         readiness.set(false)
-        server.shutdown(timeout: timeout)
+        server.shutdown(timeout: timeout.map { .seconds($0) })
         (try? context.store)?.close()
     }
 
@@ -102,11 +102,15 @@ extension CarewatchConfiguration {
         server.maxConnections = maxConnections
         server.maxBodyBytes = maxBodyBytes
         server.maxHeaderBytes = maxHeaderBytes
-        server.headerTimeout = headerTimeout
-        server.bodyTimeout = bodyTimeout
-        server.idleTimeout = idleTimeout
-        server.writeTimeout = writeTimeout
-        server.drainTimeout = drainTimeout
+        server.headerTimeout = .seconds(headerTimeout)
+        server.bodyTimeout = .seconds(bodyTimeout)
+        server.idleTimeout = .seconds(idleTimeout)
+        server.writeTimeout = .seconds(writeTimeout)
+        server.drainTimeout = .seconds(drainTimeout)
+        // A server process: a closed stdout pipe must not kill it, and 10,000 connections need
+        // more than the usual 1024 descriptors.
+        server.ignoresSIGPIPE = true
+        server.raisesDescriptorLimit = true
         return server
     }
 }
