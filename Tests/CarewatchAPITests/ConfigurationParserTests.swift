@@ -54,7 +54,7 @@ final class ConfigurationParserTests: XCTestCase {
             "api-keys": "k1,k2", "api-key-file": "/run/secrets/keys", "cors-origins": "https://dash.example.org",
             "threads": "3", "max-connections": "77", "max-body-bytes": "2MiB", "max-import-body-bytes": "128MiB",
             "max-header-bytes": "32KiB", "header-timeout": "4s", "body-timeout": "5", "idle-timeout": "6s",
-            "write-timeout": "7s", "drain-timeout": "8s", "snapshot-every": "9", "snapshot-interval": "11s",
+            "write-timeout": "7s", "response-timeout": "12s", "min-data-rate": "0", "drain-timeout": "8s", "snapshot-every": "9", "snapshot-interval": "11s",
             "log-level": "debug", "access-log": "false", "recover": "true",
         ]
         XCTAssertEqual(Set(samples.keys), Set(ConfigurationOption.options(for: .serve).map(\.flag)),

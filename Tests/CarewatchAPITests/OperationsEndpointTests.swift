@@ -39,6 +39,8 @@ final class OperationsEndpointTests: APITestCase {
         XCTAssertFalse(response.text.contains("E99999999"), "raw paths are not labels")
         XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_http_request_duration_seconds_bucket{") })
         XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_open_connections ") })
+        XCTAssertTrue(lines.contains("carewatch_response_timeouts_total 0"), response.text)
+        XCTAssertTrue(lines.contains("carewatch_request_timeouts_total 0"), response.text)
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"councils\"} 153"), response.text)
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"inspections\"} 778"))
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"workforce\"} 1326"))

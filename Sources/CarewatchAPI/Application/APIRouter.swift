@@ -7,7 +7,8 @@ import HTTPEngine
 enum APIRouter {
     static func make(
         context: APIContext, metrics: RequestMetrics, corsOrigins: [String], accessLog: Bool,
-        importBodyLimit: Int, openConnections: @escaping @Sendable () -> Int
+        importBodyLimit: Int, openConnections: @escaping @Sendable () -> Int,
+        engineStatistics: @escaping @Sendable () -> HTTPServer.Statistics? = { nil }
     ) -> Router {
         var router = Router()
         router.use(RequestIDMiddleware())
@@ -20,7 +21,8 @@ enum APIRouter {
         StatisticsRoutes(context: context).register(in: &router)
         RatingSeriesRoutes(context: context).register(in: &router)
         BulkRoutes(context: context, importBodyLimit: importBodyLimit).register(in: &router)
-        OperationsRoutes(context: context, metrics: metrics, openConnections: openConnections).register(in: &router)
+        OperationsRoutes(context: context, metrics: metrics, openConnections: openConnections,
+                         engineStatistics: engineStatistics).register(in: &router)
         DocumentationRoutes().register(in: &router)
         DashboardRoutes().register(in: &router)
         return router

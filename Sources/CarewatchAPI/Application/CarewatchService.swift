@@ -23,7 +23,8 @@ public final class CarewatchService: Sendable {
         let router = APIRouter.make(
             context: context, metrics: metrics, corsOrigins: configuration.corsOrigins,
             accessLog: configuration.accessLog, importBodyLimit: configuration.maxImportBodyBytes,
-            openConnections: { serverBox.server?.openConnections ?? 0 })
+            openConnections: { serverBox.server?.openConnections ?? 0 },
+            engineStatistics: { serverBox.server?.statistics })
         // The directory is claimed (made if missing, and locked) before the port is bound, so
         // that a second server on a directory in use fails before it says it is listening.
         let options = configuration.storeOptions()
@@ -106,6 +107,8 @@ extension CarewatchConfiguration {
         server.bodyTimeout = .seconds(bodyTimeout)
         server.idleTimeout = .seconds(idleTimeout)
         server.writeTimeout = .seconds(writeTimeout)
+        server.responseTimeout = .seconds(responseTimeout)
+        server.minimumDataRate = minimumDataRate > 0 ? MinimumDataRate(bytesPerSecond: minimumDataRate, grace: .seconds(5)) : nil
         server.drainTimeout = .seconds(drainTimeout)
         // A server process: a closed stdout pipe must not kill it, and 10,000 connections need
         // more than the usual 1024 descriptors.

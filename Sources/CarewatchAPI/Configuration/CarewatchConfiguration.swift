@@ -42,6 +42,11 @@ public struct CarewatchConfiguration: Sendable, Equatable {
     public var bodyTimeout: Double = 30
     public var idleTimeout: Double = 60
     public var writeTimeout: Double = 30
+    /// A handler that has not answered after this many seconds gets a 503 in its place.
+    public var responseTimeout: Double = 30
+    /// Bytes per second below which a request body (408) or a client reading its answer
+    /// (disconnected) is cut off, averaged after 5 s; 0 turns it off.
+    public var minimumDataRate: Int = 240
     /// On SIGTERM, how long in-flight requests get to finish before connections are closed.
     public var drainTimeout: Double = 10
 

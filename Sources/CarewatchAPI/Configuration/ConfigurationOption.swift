@@ -117,7 +117,7 @@ extension ConfigurationOption {
         ) { config, text throws(ConfigurationValues.Invalid) in config.headerTimeout = try ConfigurationValues.duration(text, allowZero: false) },
         ConfigurationOption(
             flag: "body-timeout", environmentVariable: "CAREWATCH_BODY_TIMEOUT", valueName: "DURATION",
-            summary: "time allowed for a request body to arrive (408 after)",
+            summary: "time allowed for a whole request body to arrive, however it trickles (408 after)",
             defaultValue: "30s", subcommands: serveOnly
         ) { config, text throws(ConfigurationValues.Invalid) in config.bodyTimeout = try ConfigurationValues.duration(text, allowZero: false) },
         ConfigurationOption(
@@ -130,6 +130,16 @@ extension ConfigurationOption {
             summary: "a client that reads nothing of a response for this long is dropped",
             defaultValue: "30s", subcommands: serveOnly
         ) { config, text throws(ConfigurationValues.Invalid) in config.writeTimeout = try ConfigurationValues.duration(text, allowZero: false) },
+        ConfigurationOption(
+            flag: "response-timeout", environmentVariable: "CAREWATCH_RESPONSE_TIMEOUT", valueName: "DURATION",
+            summary: "a request not answered within this gets 503 and its connection is closed",
+            defaultValue: "30s", subcommands: serveOnly
+        ) { config, text throws(ConfigurationValues.Invalid) in config.responseTimeout = try ConfigurationValues.duration(text, allowZero: false) },
+        ConfigurationOption(
+            flag: "min-data-rate", environmentVariable: "CAREWATCH_MIN_DATA_RATE", valueName: "BYTES",
+            summary: "bytes per second, averaged after 5s, below which a request body gets 408 and a slow reader is dropped (0: off)",
+            defaultValue: "240", subcommands: serveOnly
+        ) { config, text throws(ConfigurationValues.Invalid) in config.minimumDataRate = try ConfigurationValues.integer(text, in: 0...1_000_000_000) },
         ConfigurationOption(
             flag: "drain-timeout", environmentVariable: "CAREWATCH_DRAIN_TIMEOUT", valueName: "DURATION",
             summary: "on SIGTERM/SIGINT, time in-flight requests get before connections close",

@@ -8,6 +8,8 @@ struct OperationsRoutes {
     let metrics: RequestMetrics
     /// Read lazily: the server exists only after the router that it serves has been built.
     let openConnections: @Sendable () -> Int
+    /// What the engine handled on its own (deadlines, slow clients), read the same way.
+    let engineStatistics: @Sendable () -> HTTPServer.Statistics?
 
     static let openAPIDocument: [UInt8] = Array((EmbeddedDocuments.files["openapi.yaml"] ?? "").utf8)
     static let openAPIETag = ETag.strong(for: openAPIDocument)
@@ -67,6 +69,15 @@ struct OperationsRoutes {
         }
         gauge("carewatch_open_connections", "Client connections currently open.", String(openConnections()))
         gauge("carewatch_ready", "1 when the server accepts traffic, 0 while loading or draining.", context.readiness.isReady ? "1" : "0")
+        if let engine = engineStatistics() {
+            func counter(_ name: String, _ help: String, _ value: UInt64) {
+                text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+            }
+            counter("carewatch_response_timeouts_total", "Requests answered 503 because the handler did not answer in time.", engine.responseTimeouts)
+            counter("carewatch_request_timeouts_total", "Requests answered 408 because the head or body came too late or too slowly.", engine.requestTimeouts)
+            counter("carewatch_slow_clients_disconnected_total", "Clients disconnected for reading their answer too slowly.", engine.slowReadersDisconnected)
+            counter("carewatch_streams_cut_off_total", "Event streams ended because the client fell too far behind.", engine.streamsCutOff)
+        }
         guard let store = try? context.store else { return text }
         let state = store.state
         let statistics = store.statistics
