@@ -138,9 +138,9 @@ struct RequestParser {
         var i = offset
         if i < n { inProgress = true }
         while i < n {
-            let b = input[i]
-            i += 1
             if sawCR {
+                let b = input[i]
+                i += 1
                 guard b == ByteClass.lf else { return fail(ParseError(.badRequest, "Bare CR in request head")) }
                 sawCR = false
                 if !requestLineSeen {
@@ -163,20 +163,31 @@ struct RequestParser {
                 lineLength = 0
                 continue
             }
-            if b == ByteClass.cr {
-                sawCR = true
-            } else if b == ByteClass.lf {
-                return fail(ParseError(.badRequest, "Bare LF in request head"))
-            } else {
-                lineLength += 1
+            // The run of ordinary bytes up to the next CR or LF is counted at once.
+            var j = i
+            while j < n && input[j] != ByteClass.cr && input[j] != ByteClass.lf { j += 1 }
+            if j > i {
+                lineLength += j - i
+                if requestLineSeen {
+                    headerSectionBytes += j - i
+                    if headerSectionBytes > limits.maxHeaderBytes {
+                        return fail(ParseError(.requestHeaderFieldsTooLarge, "Header section exceeds \(limits.maxHeaderBytes) bytes"))
+                    }
+                } else if lineLength > limits.maxRequestLineBytes {
+                    return fail(ParseError(.uriTooLong, "Request line exceeds \(limits.maxRequestLineBytes) bytes"))
+                }
+                i = j
+                if i == n { break }
             }
+            let b = input[i]
+            i += 1
+            if b == ByteClass.lf { return fail(ParseError(.badRequest, "Bare LF in request head")) }
+            sawCR = true
             if requestLineSeen {
                 headerSectionBytes += 1
                 if headerSectionBytes > limits.maxHeaderBytes {
                     return fail(ParseError(.requestHeaderFieldsTooLarge, "Header section exceeds \(limits.maxHeaderBytes) bytes"))
                 }
-            } else if lineLength > limits.maxRequestLineBytes {
-                return fail(ParseError(.uriTooLong, "Request line exceeds \(limits.maxRequestLineBytes) bytes"))
             }
         }
         // incomplete: keep what we scanned
