@@ -51,20 +51,28 @@ public struct HTTPResponse: Sendable {
 }
 
 /// JSON string with the escapes RFC 8259 requires; used for problem bodies and log lines.
+/// Runs of bytes that need no escape (nearly always the whole string) are copied at once.
 func appendJSONString(_ s: String, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    for b in s.utf8 {
-        switch b {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
-        case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-        case 0..<0x20, 0x7F:
-            out.append(contentsOf: "\\u".utf8)
-            Hex.append(b, minimumDigits: 4, to: &out)
-        default: out.append(b)
+    var s = s
+    s.withUTF8 { u in
+        var start = 0
+        for i in 0..<u.count {
+            let b = u[i]
+            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0x7F { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
+            start = i + 1
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
+            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            default:
+                out.append(contentsOf: "\\u".utf8)
+                Hex.append(b, minimumDigits: 4, to: &out)
+            }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: u[start...]))
     }
     out.append(UInt8(ascii: "\""))
 }
