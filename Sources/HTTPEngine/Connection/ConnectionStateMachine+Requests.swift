@@ -52,8 +52,11 @@ extension ConnectionStateMachine {
                     return offset
                 }
                 head = parsed
-                // The limit of the route the router will match: on the path as it was sent.
-                let limit = context.bodyLimitFor(parsed.method, parsed.rawPath ?? parsed.path) ?? context.configuration.maxBodyBytes
+                // The limit of the route the router will match: on the path as it was sent. Only
+                // a request with a body needs one (matching the route twice costs).
+                let limit = parsed.hasBody
+                    ? context.bodyLimitFor(parsed.method, parsed.rawPath ?? parsed.path) ?? context.configuration.maxBodyBytes
+                    : 0
                 bodyStartedAt = clock.now
                 bodyBytes = 0
                 if let immediate = parser.startBody(head: parsed, limit: limit) {
