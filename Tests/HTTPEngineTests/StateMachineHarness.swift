@@ -77,7 +77,8 @@ struct MachineHarness {
             switch machine.nextAction() {
             case .wait:
                 return
-            case .dispatch(let request, let sequence):
+            case .dispatch(let sequence):
+                let request = machine.takeRequest()!
                 dispatched.append((request, sequence))
                 if let answer = request.engineResponse {
                     if answersEngineErrors { _ = machine.responseReady(answer, sequence: sequence) }

@@ -11,7 +11,8 @@ final class Connection: @unchecked Sendable {
     let fd: Int32
     let loop: EventLoop
     let remoteAddress: String
-    private var machine: ConnectionStateMachine<CoarseMonotonicClock>
+    /// Touched only on the loop queue (asserted), so the per-access exclusivity check buys nothing.
+    @exclusivity(unchecked) private var machine: ConnectionStateMachine<CoarseMonotonicClock>
 
     private var readSource: DispatchSourceRead?
     private var writeSource: DispatchSourceWrite?
@@ -28,7 +29,8 @@ final class Connection: @unchecked Sendable {
         self.fd = fd
         self.loop = loop
         self.remoteAddress = remoteAddress
-        self.machine = ConnectionStateMachine(context: loop.context, resources: loop.resources, clock: CoarseMonotonicClock())
+        self.machine = ConnectionStateMachine(context: loop.context, resources: loop.resources, clock: CoarseMonotonicClock(),
+                                              remoteAddress: remoteAddress)
     }
 
     // MARK: events
@@ -164,8 +166,8 @@ final class Connection: @unchecked Sendable {
             case .wait:
                 syncInterest()
                 return
-            case .dispatch(var request, let sequence):
-                request.remoteAddress = remoteAddress
+            case .dispatch(let sequence):
+                guard let request = machine.takeRequest() else { continue }
                 loop.context.handler(request, Responder { [self] response in self.respond(response, sequence: sequence) })
             case .flush:
                 let result = machine.output.flush(fd: fd, spare: &loop.resources.spareOutput)

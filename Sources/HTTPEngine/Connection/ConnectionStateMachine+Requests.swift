@@ -88,7 +88,7 @@ extension ConnectionStateMachine {
         keepAlive = head.keepAlive && !draining && !peerClosed && !context.isDraining
         var request = HTTPRequest(
             method: head.method, target: head.target, path: head.path, query: head.query,
-            version: head.version, headers: head.headers, body: body, remoteAddress: "")
+            version: head.version, headers: head.headers, body: body, remoteAddress: remoteAddress)
         request.rawPath = head.rawPath
         pendingDispatch = request
     }
@@ -115,11 +115,12 @@ extension ConnectionStateMachine {
         var request: HTTPRequest
         if let head {
             request = HTTPRequest(method: head.method, target: head.target, path: head.path, query: head.query,
-                                  version: head.version, headers: head.headers, remoteAddress: "")
+                                  version: head.version, headers: head.headers, remoteAddress: remoteAddress)
             request.rawPath = head.rawPath
         } else {
             // Refused before the head made sense: nothing about the request is known.
-            request = HTTPRequest(method: HTTPMethod(rawValue: "-"), target: "-", path: "-", query: QueryParameters())
+            request = HTTPRequest(method: HTTPMethod(rawValue: "-"), target: "-", path: "-", query: QueryParameters(),
+                                  remoteAddress: remoteAddress)
         }
         request.engineResponse = answer
         pendingDispatch = request

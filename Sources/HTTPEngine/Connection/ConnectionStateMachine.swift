@@ -20,8 +20,10 @@ struct ConnectionStateMachine<Clock: EngineClock> {
     enum Phase: Equatable { case reading, awaitingResponse, streaming, closingAfterWrite, lingering, closed }
 
     enum Action {
-        /// Run the handler; its answer comes back through `responseReady(_:sequence:)`.
-        case dispatch(HTTPRequest, sequence: UInt64)
+        /// Run the handler on `takeRequest()`; its answer comes back through
+        /// `responseReady(_:sequence:)`. (The request is taken, not carried in the action, so
+        /// that the handler receives the only reference and changes it without a copy.)
+        case dispatch(sequence: UInt64)
         /// Send `output` to the socket and report with `flushed(_:)`.
         case flush
         /// Ask the pull source for its next chunk and report with `pulled(_:)`.
@@ -46,6 +48,8 @@ struct ConnectionStateMachine<Clock: EngineClock> {
     let context: ServerContext
     let resources: LoopResources
     let clock: Clock
+    /// The client's address, given to every request.
+    let remoteAddress: String
 
     var phase = Phase.reading
     /// Bytes for the socket; the shell sends them on `.flush`.
@@ -56,6 +60,7 @@ struct ConnectionStateMachine<Clock: EngineClock> {
     /// The head of the request being read or answered (for an error answered in its place).
     var head: RequestHead?
     var sequence: UInt64 = 0
+    /// A request for the handler; `.dispatch` until the shell takes it with `takeRequest()`.
     var pendingDispatch: HTTPRequest?
     var keepAlive = true
     var respondingToHead = false
@@ -90,10 +95,11 @@ struct ConnectionStateMachine<Clock: EngineClock> {
     var lastWriteProgress: MonotonicInstant
     var lingerStartedAt: MonotonicInstant
 
-    init(context: ServerContext, resources: LoopResources, clock: Clock) {
+    init(context: ServerContext, resources: LoopResources, clock: Clock, remoteAddress: String = "") {
         self.context = context
         self.resources = resources
         self.clock = clock
+        self.remoteAddress = remoteAddress
         self.parser = RequestParser(limits: context.limits)
         let now = clock.now
         idleSince = now
@@ -131,6 +137,11 @@ struct ConnectionStateMachine<Clock: EngineClock> {
         phase == .reading && !parser.inProgress && inbox.isEmpty && output.isEmpty && pendingDispatch == nil
     }
 
+    /// The request of the last `.dispatch`, handed over.
+    mutating func takeRequest() -> HTTPRequest? {
+        pendingDispatch.take()
+    }
+
     // MARK: the next step
 
     mutating func nextAction() -> Action {
@@ -152,10 +163,7 @@ struct ConnectionStateMachine<Clock: EngineClock> {
                 streamEnding = reason
                 return .endStream(stream, reason)
             }
-            if let request = pendingDispatch {
-                pendingDispatch = nil
-                return .dispatch(request, sequence: sequence)
-            }
+            if pendingDispatch != nil { return .dispatch(sequence: sequence) }
             if attachPending, let stream = pushStream {
                 attachPending = false
                 return .attach(stream)

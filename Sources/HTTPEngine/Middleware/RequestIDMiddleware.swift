@@ -7,8 +7,7 @@ import Synchronization
 public struct RequestIDMiddleware: HTTPMiddleware {
     public init() {}
 
-    public func handle(_ request: HTTPRequest, _ responder: Responder, next: HTTPHandler) {
-        var request = request
+    public func handle(_ request: consuming HTTPRequest, _ responder: Responder, next: HTTPHandler) {
         let id: String
         if let given = request.headers["X-Request-Id"], RequestIDMiddleware.isSane(given) {
             id = given
@@ -18,7 +17,11 @@ public struct RequestIDMiddleware: HTTPMiddleware {
         request.requestID = id
         next(request, Responder { response in
             var response = response
-            response.headers.set("X-Request-Id", id)
+            if response.headers.contains("X-Request-Id") {
+                response.headers.set("X-Request-Id", id)
+            } else {
+                response.headers.add("X-Request-Id", id)
+            }
             responder.respond(response)
         })
     }

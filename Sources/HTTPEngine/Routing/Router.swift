@@ -8,6 +8,8 @@ public struct Router: Sendable {
         var paramNames: [String]
         var bodyLimit: Int?
         var handler: HTTPHandler
+        /// Registration order: lets per-route bookkeeping (metrics) use an array, not a hash.
+        var index: Int
     }
 
     struct Node: Sendable {
@@ -35,7 +37,8 @@ public struct Router: Sendable {
         let segments = Router.split(pattern)
         var names: [String] = []
         for s in segments where s.hasPrefix("{") && s.hasSuffix("}") { names.append(String(s.dropFirst().dropLast())) }
-        let entry = Entry(method: method, pattern: pattern, paramNames: names, bodyLimit: bodyLimit, handler: handler)
+        let entry = Entry(method: method, pattern: pattern, paramNames: names, bodyLimit: bodyLimit, handler: handler,
+                          index: routeList.count)
         if !Router.insert(&root, segments[...], entry) {
             duplicates.append((method: method, pattern: pattern))
         }
@@ -129,8 +132,8 @@ public struct Router: Sendable {
             chain = { request, responder in middleware.handle(request, responder, next: next) }
         }
         let composed = chain
-        return { request, responder in
-            var request = request
+        return { (request: consuming HTTPRequest, responder: Responder) in
+            // `request` is handed over (consuming), so the fields below are set without a copy.
             // Match on the still-encoded path when it had escapes, so "%2F" stays inside its segment.
             let encoded = request.rawPath
             if let found = table.match(encoded ?? request.path) {
@@ -149,6 +152,7 @@ public struct Router: Sendable {
                         request.pathParameters = params
                     }
                     request.routePattern = entry.pattern
+                    request.routeIndex = entry.index
                     request.resolvedRoute = .handler(entry.handler)
                 } else {
                     request.routePattern = found.node.pattern
