@@ -11,7 +11,7 @@ let package = Package(
         .library(name: "HTTPEngine", targets: ["HTTPEngine"]),
     ],
     // The module graph, strict (each target names every module it imports):
-    //   HexEncoding ← HTTPEngine ← CarewatchAPI ← carewatch
+    //   HexEncoding, CEngineSystem ← HTTPEngine ← CarewatchAPI ← carewatch
     //   HexEncoding ← CarewatchCore ← CarewatchAPI
     // HTTPEngine and CarewatchCore know nothing of each other; CarewatchAPI joins them.
     targets: [
@@ -19,7 +19,9 @@ let package = Package(
         .target(name: "HexEncoding"),
 
         // A general HTTP/1.1 server on raw sockets and Dispatch. Knows nothing about councils.
-        .target(name: "HTTPEngine", dependencies: ["HexEncoding"]),
+        .target(name: "HTTPEngine", dependencies: ["HexEncoding", "CEngineSystem"]),
+        // epoll, which the Glibc module does not import (a header, no code of its own).
+        .systemLibrary(name: "CEngineSystem", path: "Sources/CEngineSystem"),
 
         // Domain model, validation, statistics, formats and the durable in-memory store.
         // Its default data is embedded from data/ at the package root (see data/PROVENANCE.md).
