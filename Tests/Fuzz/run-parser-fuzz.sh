@@ -21,10 +21,12 @@ seed smuggle 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nTransfer-Encodi
 SOURCES=$(find "$ROOT/Sources/HTTPEngine" -name '*.swift' | sort)
 BIN="$BUILD/parser-fuzz"
 echo "building $BIN"
-if ! swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name HTTPEngine \
+# The engine imports epoll through a module map of its own (Sources/CEngineSystem).
+INCLUDES="-I $ROOT/Sources/CEngineSystem"
+if ! swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name HTTPEngine $INCLUDES \
         $SOURCES "$HERE/ParserFuzzEntry.swift" -o "$BIN" 2> "$BUILD/build-asan.log"; then
     echo "address sanitizer build failed (see $BUILD/build-asan.log); building with -sanitize=fuzzer only"
-    swiftc -O -g -sanitize=fuzzer -parse-as-library -module-name HTTPEngine \
+    swiftc -O -g -sanitize=fuzzer -parse-as-library -module-name HTTPEngine $INCLUDES \
         $SOURCES "$HERE/ParserFuzzEntry.swift" -o "$BIN"
 fi
 

@@ -2,10 +2,10 @@ import Dispatch
 import Glibc
 
 /// One client connection: the I/O shell around a `ConnectionStateMachine`. It owns the socket
-/// and its Dispatch sources, feeds the machine what happens (bytes, end-of-file, writability,
-/// answers, ticks) and performs the actions it returns. All of it runs on the event loop's
-/// queue, asserted wherever state is touched; only `respond` may be called from elsewhere,
-/// and it hops to the queue.
+/// (watched in its event loop's epoll set), feeds the machine what happens (bytes, end-of-file,
+/// writability, answers, ticks) and performs the actions it returns. All of it runs on the event
+/// loop's queue, asserted wherever state is touched; only `respond` may be called from
+/// elsewhere, and it hops to the queue.
 final class Connection: @unchecked Sendable {
     let id: UInt64
     let fd: Int32
@@ -14,11 +14,10 @@ final class Connection: @unchecked Sendable {
     /// Touched only on the loop queue (asserted), so the per-access exclusivity check buys nothing.
     @exclusivity(unchecked) private var machine: ConnectionStateMachine<CoarseMonotonicClock>
 
-    private var readSource: DispatchSourceRead?
-    private var writeSource: DispatchSourceWrite?
-    private var readPaused = false
-    private var writeArmed = false
-    private var liveSources = 0
+    /// The events the loop's epoll set watches for this socket.
+    private var interest: UInt32 = 0
+    /// The descriptor is closed (its number may already belong to someone else).
+    private var closed = false
     /// True while `drive` runs, so an answer given synchronously by the handler does not re-enter it.
     private var driving = false
     /// When the sweep should call `tick` (nanoseconds on the coarse monotonic clock).
@@ -38,18 +37,34 @@ final class Connection: @unchecked Sendable {
     /// Runs on the loop queue right after accept.
     func start() {
         dispatchPrecondition(condition: .onQueue(loop.queue))
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
-        source.setEventHandler { [self] in self.readable() }
-        source.setCancelHandler { [self] in self.sourceCancelled() }
-        liveSources += 1
-        readSource = source
-        source.resume()
+        interest = Poller.readable
+        guard loop.poller.add(fd, token: id, interest: interest) else {
+            machine.socketFailed()
+            drive()
+            return
+        }
         machine.start()
         drive()
     }
 
-    private func readable() {
+    /// What the epoll set reported for this socket.
+    func ready(_ events: UInt32) {
         dispatchPrecondition(condition: .onQueue(loop.queue))
+        guard !closed else { return }
+        if events & Poller.readable != 0 {
+            readable()
+        } else if events & Poller.hangUp != 0 {
+            // Reset or failed while nothing was being read: nobody is left to answer.
+            machine.socketFailed()
+            drive()
+            return
+        }
+        if !closed && events & Poller.writable != 0 && interest & Poller.writable != 0 {
+            writable()
+        }
+    }
+
+    private func readable() {
         if machine.isLingering {
             discardInput()
         } else {
@@ -94,7 +109,6 @@ final class Connection: @unchecked Sendable {
     }
 
     private func writable() {
-        dispatchPrecondition(condition: .onQueue(loop.queue))
         machine.writable()
         drive()
     }
@@ -192,67 +206,23 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Matches the Dispatch sources and the sweep's deadline to what the machine waits for.
+    /// Matches the epoll interest and the sweep's deadline to what the machine waits for.
     private func syncInterest() {
-        if machine.wantsRead { resumeReading() } else { pauseReading() }
-        if machine.wantsWrite { armWrite() } else { disarmWrite() }
+        guard !closed else { return }
+        let wanted = (machine.wantsRead ? Poller.readable : 0) | (machine.wantsWrite ? Poller.writable : 0)
+        if wanted != interest {
+            interest = wanted
+            loop.poller.modify(fd, token: id, interest: wanted)
+        }
         deadline = machine.deadline?.at.nanoseconds ?? .max
     }
 
     private func closeSocket() {
+        closed = true
         deadline = .max
-        if let r = readSource {
-            r.cancel()
-            if readPaused { r.resume(); readPaused = false }
-        }
-        if let w = writeSource {
-            w.cancel()
-            if !writeArmed { w.resume(); writeArmed = true }
-        }
+        loop.poller.remove(fd)
+        Glibc.close(fd)
         loop.unregister(self)
         loop.context.connectionClosed()
-    }
-
-    /// The descriptor is closed only once both sources are cancelled, so no handler can run on a
-    /// number the kernel has already given to someone else.
-    private func sourceCancelled() {
-        liveSources -= 1
-        if liveSources == 0 {
-            Glibc.close(fd)
-            readSource = nil
-            writeSource = nil
-        }
-    }
-
-    private func pauseReading() {
-        guard !readPaused, let r = readSource else { return }
-        r.suspend()
-        readPaused = true
-    }
-
-    private func resumeReading() {
-        guard readPaused, let r = readSource else { return }
-        r.resume()
-        readPaused = false
-    }
-
-    private func armWrite() {
-        if writeSource == nil {
-            let w = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-            w.setEventHandler { [self] in self.writable() }
-            w.setCancelHandler { [self] in self.sourceCancelled() }
-            liveSources += 1
-            writeSource = w
-        }
-        if !writeArmed {
-            writeSource!.resume()
-            writeArmed = true
-        }
-    }
-
-    private func disarmWrite() {
-        guard writeArmed, let w = writeSource else { return }
-        w.suspend()
-        writeArmed = false
     }
 }

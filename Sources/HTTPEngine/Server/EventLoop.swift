@@ -3,8 +3,10 @@ import Glibc
 import Synchronization
 
 /// One serial queue with the connections it owns. Everything about those connections happens on
-/// this queue, so their state needs no locks. A single periodic sweep per loop enforces all
-/// deadlines, instead of a timer per connection.
+/// this queue, so their state needs no locks. The connections' sockets are in one epoll set
+/// whose readiness a single Dispatch source reports, so one wake-up serves every ready
+/// connection; and a single periodic sweep enforces all deadlines, instead of a timer per
+/// connection.
 final class EventLoop: @unchecked Sendable {
     static let specificKey = DispatchSpecificKey<UInt64>()
     private static let nextID = Atomic<UInt64>(1)
@@ -15,8 +17,10 @@ final class EventLoop: @unchecked Sendable {
     /// Reused for every read on this loop: connections keep no receive buffer while idle.
     let readBuffer: UnsafeMutableRawBufferPointer
     let resources = LoopResources()
+    let poller = Poller()
     private var connections: [UInt64: Connection] = [:]
     private var timer: DispatchSourceTimer?
+    private var readiness: DispatchSourceRead?
 
     init(index: Int, context: ServerContext) {
         id = EventLoop.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -29,6 +33,32 @@ final class EventLoop: @unchecked Sendable {
     deinit { readBuffer.deallocate() }
 
     var isCurrent: Bool { DispatchQueue.getSpecific(key: EventLoop.specificKey) == id }
+
+    /// Starts delivering the epoll set's events on this loop's queue.
+    func startPolling() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let source = DispatchSource.makeReadSource(fileDescriptor: poller.fd, queue: queue)
+        source.setEventHandler { [weak self] in self?.pollReady() }
+        source.resume()
+        readiness = source
+    }
+
+    func stopPolling() {
+        readiness?.cancel()
+        readiness = nil
+    }
+
+    /// Serves every ready connection, and keeps going (a bounded number of rounds) while more
+    /// become ready, so a busy loop stays on its thread instead of going back through Dispatch
+    /// for each event.
+    private func pollReady() {
+        for _ in 0..<8 {
+            let n = poller.poll { token, events in
+                connections[token]?.ready(events)
+            }
+            if n == 0 { return }
+        }
+    }
 
     /// Sweeps often enough that no deadline is late by more than a quarter of the shortest one.
     func startSweeping() {

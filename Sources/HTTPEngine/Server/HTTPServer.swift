@@ -65,7 +65,12 @@ public final class HTTPServer: Sendable {
             for fd in fds { close(fd) }
             throw .alreadyStarted
         }
-        for loop in loops { loop.queue.async { loop.startSweeping() } }
+        for loop in loops {
+            loop.queue.async {
+                loop.startPolling()
+                loop.startSweeping()
+            }
+        }
         for l in listeners { l.start() }
     }
 
@@ -114,10 +119,12 @@ public final class HTTPServer: Sendable {
             if loop.isCurrent {
                 loop.closeAll()
                 loop.stopSweeping()
+                loop.stopPolling()
             } else {
                 loop.queue.sync {
                     loop.closeAll()
                     loop.stopSweeping()
+                    loop.stopPolling()
                 }
             }
         }
