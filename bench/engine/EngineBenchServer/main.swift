@@ -90,6 +90,39 @@ func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     return false
 }
 
+// Server-Sent Events on the engine's pushed bodies: every stream open on GET /events receives each
+// event POSTed to /events (its body is the data line), so idle_streams.py can measure what an
+// idle stream costs and check that all of them still deliver.
+final class EventHub: @unchecked Sendable {
+    private let lock = NSLock()
+    private var streams: [ObjectIdentifier: ResponseStream] = [:]
+    func add(_ stream: ResponseStream) { lock.lock(); streams[ObjectIdentifier(stream)] = stream; lock.unlock() }
+    func remove(_ id: ObjectIdentifier) { lock.lock(); streams[id] = nil; lock.unlock() }
+    func broadcast(_ event: [UInt8]) -> Int {
+        lock.lock(); let all = Array(streams.values); lock.unlock()
+        return all.filter { $0.write(event) }.count
+    }
+}
+let hub = EventHub()
+router.add(.get, "/events") { _, responder in
+    let box = StreamBox()
+    let stream = ResponseStream(bufferLimit: 64 * 1024) { reason in
+        if let id = box.id { hub.remove(id) }
+        return reason == .connectionClosed ? nil : Array("event: end\ndata: \(reason)\n\n".utf8)
+    }
+    box.id = ObjectIdentifier(stream)
+    hub.add(stream)
+    var headers = HTTPHeaders()
+    headers.add("Content-Type", "text/event-stream")
+    headers.add("Cache-Control", "no-store")
+    responder.respond(HTTPResponse(headers: headers, body: .push(stream)))
+}
+router.add(.post, "/events") { request, responder in
+    let delivered = hub.broadcast(Array("data: ".utf8) + request.body + Array("\n\n".utf8))
+    responder.respond(.json(Array(#"{"delivered":\#(delivered)}"#.utf8)))
+}
+final class StreamBox: @unchecked Sendable { var id: ObjectIdentifier? }
+
 // Body handling without any JSON work, to separate the engine's cost from the application's.
 router.add(.put, "/echo") { request, responder in responder.respond(.json(request.body)) }
 router.add(.post, "/echo") { request, responder in responder.respond(.json(request.body)) }
