@@ -10,7 +10,6 @@ final class Connection: @unchecked Sendable {
     let id: UInt64
     let fd: Int32
     let loop: EventLoop
-    let remoteAddress: String
     /// Touched only on the loop queue (asserted), so the per-access exclusivity check buys nothing.
     @exclusivity(unchecked) private var machine: ConnectionStateMachine<CoarseMonotonicClock>
 
@@ -27,7 +26,6 @@ final class Connection: @unchecked Sendable {
         self.id = id
         self.fd = fd
         self.loop = loop
-        self.remoteAddress = remoteAddress
         self.machine = ConnectionStateMachine(context: loop.context, resources: loop.resources, clock: CoarseMonotonicClock(),
                                               remoteAddress: remoteAddress)
     }

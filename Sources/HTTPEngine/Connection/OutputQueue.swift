@@ -5,6 +5,9 @@ import Glibc
 /// are queued as their own segment without copying. All segments go out with one vectored send.
 struct OutputQueue {
     private(set) var segments: [[UInt8]] = []
+    /// Bit i: segment i is the queue's own buffer (from `spare`), which may be recycled once
+    /// sent; the others are callers' bodies, shared and never reused.
+    private var ownSegments: UInt64 = 0
     private var firstOffset = 0
     private var lastAppendable = false
     private(set) var pendingBytes = 0
@@ -18,6 +21,7 @@ struct OutputQueue {
             var tail: [UInt8] = []
             swap(&tail, &spare)
             tail.removeAll(keepingCapacity: true)
+            if segments.count < 64 { ownSegments |= 1 << UInt64(segments.count) }
             segments.append(tail)
             lastAppendable = true
         }
@@ -31,6 +35,7 @@ struct OutputQueue {
             var tail: [UInt8] = []
             swap(&tail, &spare)
             tail.removeAll(keepingCapacity: true)
+            if segments.count < 64 { ownSegments |= 1 << UInt64(segments.count) }
             segments.append(tail)
             lastAppendable = true
         }
@@ -38,7 +43,11 @@ struct OutputQueue {
         let before = segments[last].count
         body(&segments[last])
         pendingBytes += segments[last].count - before
-        if segments[last].isEmpty { segments.removeLast(); lastAppendable = false }
+        if segments[last].isEmpty {
+            segments.removeLast()
+            if last < 64 { ownSegments &= ~(1 << UInt64(last)) }
+            lastAppendable = false
+        }
     }
 
     mutating func append(_ bytes: [UInt8], spare: inout [UInt8]) {
@@ -83,15 +92,17 @@ struct OutputQueue {
             if left >= avail {
                 left -= avail
                 let done = segments.removeFirst()
+                let own = ownSegments & 1 == 1
+                ownSegments >>= 1
                 firstOffset = 0
                 if segments.isEmpty { lastAppendable = false }
-                if done.capacity <= 64 * 1024 && done.capacity > spare.capacity { spare = done; spare.removeAll(keepingCapacity: true) }
+                if own && done.capacity <= 64 * 1024 && done.capacity > spare.capacity { spare = consume done; spare.removeAll(keepingCapacity: true) }
             } else {
                 firstOffset += left
                 left = 0
             }
         }
-        if segments.isEmpty { firstOffset = 0; lastAppendable = false }
+        if segments.isEmpty { firstOffset = 0; lastAppendable = false; ownSegments = 0 }
     }
 
     /// The pending bytes in order (for tests and diagnostics; sending never copies them).
@@ -104,6 +115,7 @@ struct OutputQueue {
 
     mutating func removeAll() {
         segments = []
+        ownSegments = 0
         firstOffset = 0
         lastAppendable = false
         pendingBytes = 0
