@@ -19,15 +19,21 @@ seed absolute 'GET http://example.com/x?q HTTP/1.1\r\nHost: example.com\r\nExpec
 seed smuggle 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'
 
 SOURCES=$(find "$ROOT/Sources/HTTPEngine" -name '*.swift' | sort)
+HEX_SOURCES=$(find "$ROOT/Sources/HexEncoding" -name '*.swift' | sort)
 BIN="$BUILD/parser-fuzz"
 echo "building $BIN"
-# The engine imports epoll through a module map of its own (Sources/CEngineSystem).
-INCLUDES="-I $ROOT/Sources/CEngineSystem"
-if ! swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name HTTPEngine $INCLUDES \
-        $SOURCES "$HERE/ParserFuzzEntry.swift" -o "$BIN" 2> "$BUILD/build-asan.log"; then
+# The engine imports HexEncoding (built first, as its own module) and epoll through a module
+# map of its own (Sources/CEngineSystem).
+build() {   # $1: sanitizers
+    swiftc -O -g -sanitize="$1" -parse-as-library -wmo -module-name HexEncoding -emit-module \
+        -emit-module-path "$BUILD/HexEncoding.swiftmodule" -c $HEX_SOURCES -o "$BUILD/HexEncoding.o" &&
+    swiftc -O -g -sanitize="$1" -parse-as-library -module-name HTTPEngine \
+        -I "$BUILD" -I "$ROOT/Sources/CEngineSystem" \
+        $SOURCES "$HERE/ParserFuzzEntry.swift" "$BUILD/HexEncoding.o" -o "$BIN"
+}
+if ! build fuzzer,address 2> "$BUILD/build-asan.log"; then
     echo "address sanitizer build failed (see $BUILD/build-asan.log); building with -sanitize=fuzzer only"
-    swiftc -O -g -sanitize=fuzzer -parse-as-library -module-name HTTPEngine $INCLUDES \
-        $SOURCES "$HERE/ParserFuzzEntry.swift" -o "$BIN"
+    build fuzzer
 fi
 
 cd "$HERE"
