@@ -30,21 +30,21 @@ final class LifecycleTests: EndToEndTestCase {
 
     func testSIGTERMDrainsAndExitsZeroWithTheDataKept() throws {
         let directory = try temporaryDirectory(self, "sigterm")
-        let server = try start(directory, arguments: ["--drain-timeout", "5s"])
+        // A drain timeout far beyond the wait below: the exit must come from the last connection
+        // closing, not from the timeout.
+        let server = try start(directory, arguments: ["--drain-timeout", "10m"])
         for year in 2010..<2015 {
             let response = try server.client.request("PUT", "/v1/councils/E08000028/workforce/\(year)", headers: authorized(),
                                                      body: Array(#"{"employed_fte": \#(year).5, "caseload": 11.1}"#.utf8))
             XCTAssertEqual(response.status, 201, "\(response)")
         }
-        // An idle keep-alive connection must not hold the drain up past its timeout.
+        // An idle keep-alive connection must not hold the drain up.
         let idle = try RawHTTPConnection(port: server.port)
         XCTAssertEqual(try idle.exchange("GET", "/healthz").status, 200)
-        let started = Date()
         server.signal(SIGTERM)
-        let status = server.waitForExit(timeout: 30)
-        XCTAssertEqual(status, 0, "clean exit after SIGTERM: \(server.stderr)")
+        let status = server.waitForExit(timeout: 120)
+        XCTAssertEqual(status, 0, "clean exit after SIGTERM, not at the drain timeout: \(server.stderr)")
         XCTAssertFalse(server.terminatedBySignal)
-        XCTAssertLessThan(Date().timeIntervalSince(started), 25, "within the drain timeout, with slack for a loaded machine")
         XCTAssertTrue(idle.waitForClose(), "idle connections are closed")
 
         let restarted = try start(directory)
@@ -59,14 +59,20 @@ final class LifecycleTests: EndToEndTestCase {
     func testSIGTERMLetsAnInFlightRequestFinish() throws {
         let directory = try temporaryDirectory(self, "inflight")
         let server = try start(directory, arguments: ["--drain-timeout", "10s"])
-        // Half a request: the head is sent, the body is not yet.
+        // Half a request on a connection the server has accepted (it answered one already):
+        // the head is sent, the body is not yet. The drain reads what reached the socket.
         let connection = try RawHTTPConnection(port: server.port)
+        XCTAssertEqual(try connection.exchange("GET", "/healthz").status, 200)
         let body = Array(#"{"employed_fte": 321.5}"#.utf8)
         connection.send("PUT /v1/councils/sandwell/workforce/2005 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(CarewatchProcess.apiKey)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
-        usleep(200_000)
         server.signal(SIGTERM)
-        // Readiness turns off while draining (if we catch it before the exit).
-        usleep(100_000)
+        // Send the body only once the drain has begun: readiness turns off, then new
+        // connections are refused.
+        var draining = false
+        for _ in 0..<10_000 where !draining {
+            draining = (try? RawHTTPConnection(port: server.port).exchange("GET", "/readyz").status) != 200
+        }
+        XCTAssertTrue(draining)
         connection.send(body)
         let response = try connection.readResponse()
         XCTAssertEqual(response.status, 201, "the in-flight request completes: \(response)")
