@@ -18,8 +18,8 @@ final class Listener: @unchecked Sendable {
 
     /// The whole answer to a connection refused at accept (too many open, or draining): sent
     /// without reading the request, so nothing about it is known and no middleware runs.
-    static func overloadedResponse(date: [UInt8]) -> [UInt8] {
-        var problem = ProblemDetails(.serviceUnavailable, detail: "Too many open connections")
+    static func refusal(detail: String, date: [UInt8]) -> [UInt8] {
+        var problem = ProblemDetails(.serviceUnavailable, detail: detail)
         problem.headers.add("Retry-After", "1")
         let response = problem.response
         var out: [UInt8] = []
@@ -74,7 +74,8 @@ final class Listener: @unchecked Sendable {
             _ = fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) | O_NONBLOCK)
             _ = fcntl(cfd, F_SETFD, FD_CLOEXEC)
             if context.openConnections.load(ordering: .relaxed) >= context.configuration.maxConnections || context.isDraining {
-                Listener.overloadedResponse(date: DateCache.format(time(nil))).withUnsafeBytes { b in
+                let detail = context.isDraining ? "The server is shutting down" : "Too many open connections"
+                Listener.refusal(detail: detail, date: DateCache.format(time(nil))).withUnsafeBytes { b in
                     _ = send(cfd, b.baseAddress, b.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
                 }
                 shutdown(cfd, Int32(SHUT_WR))
