@@ -39,6 +39,8 @@ final class EventLoop: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         let source = DispatchSource.makeReadSource(fileDescriptor: poller.fd, queue: queue)
         source.setEventHandler { [weak self] in self?.pollReady() }
+        // The set's descriptor is closed only after Dispatch has let go of it.
+        source.setCancelHandler { [poller] in poller.closeDescriptor() }
         source.resume()
         readiness = source
     }

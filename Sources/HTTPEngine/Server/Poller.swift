@@ -5,10 +5,11 @@ import Glibc
 /// source on this set's descriptor wakes the loop's queue, and everything runs there), but one
 /// wake-up now serves every connection that is ready instead of one Dispatch source, one thread
 /// hand-off and one re-arm per connection per event. Level-triggered: a connection that stops
-/// reading removes its read interest.
-struct Poller: ~Copyable {
+/// reading removes its read interest. Touched only on its loop's queue.
+final class Poller: @unchecked Sendable {
     let fd: Int32
     private let events: UnsafeMutableBufferPointer<epoll_event>
+    private var closed = false
 
     static let readable = EPOLLIN.rawValue
     static let writable = EPOLLOUT.rawValue
@@ -22,6 +23,13 @@ struct Poller: ~Copyable {
 
     deinit {
         events.deallocate()
+        closeDescriptor()
+    }
+
+    /// Once Dispatch no longer watches the set (its source's cancel handler), or at the end.
+    func closeDescriptor() {
+        guard !closed else { return }
+        closed = true
         Glibc.close(fd)
     }
 
@@ -54,6 +62,4 @@ struct Poller: ~Copyable {
         for i in 0..<Int(n) { body(events[i].data.u64, events[i].events) }
         return Int(n)
     }
-
-    var capacity: Int { events.count }
 }
