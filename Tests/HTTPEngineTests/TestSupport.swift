@@ -124,7 +124,7 @@ final class RawClient: @unchecked Sendable {
     func readChunk() -> [UInt8]? {
         guard let sizeLine = takeLine(), let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) else { return nil }
         if size == 0 {
-            guard takeLine() == "" else { return nil }
+            while let trailer = takeLine(), !trailer.isEmpty {}
             return []
         }
         guard let data = take(size), takeLine() == "" else { return nil }
@@ -133,29 +133,17 @@ final class RawClient: @unchecked Sendable {
 
     /// Reads one response. `head` means the request was HEAD (no body follows).
     func readResponse(head: Bool = false) -> Response? {
-        guard let statusLine = takeLine() else { return nil }
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else { return nil }
-        var headers: [(String, String)] = []
-        while let line = takeLine() {
-            if line.isEmpty { break }
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-        }
-        var response = Response(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
+        guard var response = readHead() else { return nil }
+        let status = response.status
         if head || status == 204 || status == 304 || status < 200 { return response }
         if let cl = response.header("Content-Length"), let n = Int(cl) {
             guard let body = take(n) else { return nil }
             response.body = body
         } else if response.header("Transfer-Encoding")?.lowercased() == "chunked" {
             while true {
-                guard let sizeLine = takeLine(), let size = Int(sizeLine.split(separator: ";")[0], radix: 16) else { return nil }
-                if size == 0 {
-                    while let t = takeLine(), !t.isEmpty {}
-                    break
-                }
-                guard let data = take(size), takeLine() == "" else { return nil }
-                response.body += data
+                guard let chunk = readChunk() else { return nil }
+                if chunk.isEmpty { break }
+                response.body += chunk
             }
         } else {
             while fill() {}

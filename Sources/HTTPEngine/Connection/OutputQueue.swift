@@ -17,28 +17,24 @@ struct OutputQueue {
     /// Appends into the tail buffer; `spare` supplies a buffer with capacity when a new tail is needed.
     mutating func append(_ bytes: UnsafeRawBufferPointer, spare: inout [UInt8]) {
         guard !bytes.isEmpty else { return }
-        if !lastAppendable {
-            var tail: [UInt8] = []
-            swap(&tail, &spare)
-            tail.removeAll(keepingCapacity: true)
-            if segments.count < 64 { ownSegments |= 1 << UInt64(segments.count) }
-            segments.append(tail)
-            lastAppendable = true
-        }
+        if !lastAppendable { startTail(spare: &spare) }
         segments[segments.count - 1].append(contentsOf: bytes)
         pendingBytes += bytes.count
     }
 
+    /// A new tail buffer, the spare one: the queue's own, so it may be recycled once sent.
+    private mutating func startTail(spare: inout [UInt8]) {
+        var tail: [UInt8] = []
+        swap(&tail, &spare)
+        tail.removeAll(keepingCapacity: true)
+        if segments.count < 64 { ownSegments |= 1 << UInt64(segments.count) }
+        segments.append(tail)
+        lastAppendable = true
+    }
+
     /// Lets a serializer write straight into the tail buffer (no intermediate copy).
     mutating func write(spare: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
-        if !lastAppendable {
-            var tail: [UInt8] = []
-            swap(&tail, &spare)
-            tail.removeAll(keepingCapacity: true)
-            if segments.count < 64 { ownSegments |= 1 << UInt64(segments.count) }
-            segments.append(tail)
-            lastAppendable = true
-        }
+        if !lastAppendable { startTail(spare: &spare) }
         let last = segments.count - 1
         let before = segments[last].count
         body(&segments[last])
