@@ -33,10 +33,16 @@ final class RestoreTests: EndToEndTestCase {
         XCTAssertEqual(server.terminate(), 0)
         XCTAssertNotEqual(try export(live, to: work.appendingPathComponent("after-delete.json")), backup)
 
-        // Import is not a restore: it adds to what is there and stamps every council anew.
+        // Import is not a restore: it only adds or replaces, so a row the backup does not hold
+        // survives it (whatever second the stamps fall in).
         let importedInto = work.appendingPathComponent("imported")
+        let extra = work.appendingPathComponent("extra.csv")
+        try Data("council,year,employed_fte,source\nE08000028,2010,99.5,not in the backup\n".utf8).write(to: extra)
+        XCTAssertEqual(try runCarewatch(["import", extra.path, "--data-dir", importedInto.path]).status, 0)
         XCTAssertEqual(try runCarewatch(["import", backupFile.path, "--data-dir", importedInto.path]).status, 0)
-        XCTAssertNotEqual(try export(importedInto, to: work.appendingPathComponent("imported.json")), backup)
+        let imported = try export(importedInto, to: work.appendingPathComponent("imported.json"))
+        XCTAssertNotEqual(imported, backup)
+        XCTAssertTrue(String(decoding: imported, as: UTF8.self).contains("not in the backup"), "import kept the row the backup lacks")
 
         // Restore into a directory that does not exist yet.
         let fresh = work.appendingPathComponent("fresh/data")
