@@ -79,8 +79,8 @@ uid=$(podman exec "$name" id -u)
 check "the server process runs as a non-root user (uid $uid)" test "$uid" != 0
 check "podman healthcheck run passes" podman healthcheck run "$name"
 check "carewatch healthcheck inside the container exits 0" podman exec "$name" carewatch healthcheck
-row='{"council":"E08000028","year":2099,"employed_fte":213.6,"agency_fte":96.0,"agency_rate":31.0,"vacancy_fte":75.0,"vacancy_rate":26.0,"leavers_fte":40.2,"turnover_rate":18.8,"caseload":17.9,"absence_rate":3.1,"asye_share":null}'
-put_status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$base/v1/councils/E08000028/workforce/2099" \
+row='{"council":"E08000028","year":2016,"employed_fte":213.6,"agency_fte":96.0,"agency_rate":31.0,"vacancy_fte":75.0,"vacancy_rate":26.0,"leavers_fte":40.2,"turnover_rate":18.8,"caseload":17.9,"absence_rate":3.1,"asye_share":null}'
+put_status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$base/v1/councils/E08000028/workforce/2016" \
     -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data "$row")
 check "PUT a workforce row with the API key answers 200/201 (got $put_status)" grep -qE '^20[01]$' <<<"$put_status"
 
@@ -101,7 +101,7 @@ if ! wait_for_http "$base/readyz" 120; then
     die "the second container did not become ready"
 fi
 check "GET the row written before the restart" \
-    bash -c 'curl -sf "$1/v1/councils/E08000028/workforce/2099" | grep -q "\"employed_fte\":213.6"' _ "$base"
+    bash -c 'curl -sf "$1/v1/councils/E08000028/workforce/2016" | grep -q "\"employed_fte\":213.6"' _ "$base"
 podman stop -t "$STOP_LIMIT" "$name-2" >/dev/null 2>&1
 
 [ "$failures" = 0 ] || die "$failures container check(s) failed"

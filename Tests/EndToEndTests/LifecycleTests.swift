@@ -56,6 +56,32 @@ final class LifecycleTests: EndToEndTestCase {
         XCTAssertEqual(try restarted.client.request("GET", "/v1/workforce?limit=1").object["total"] as? Int, 1330)
     }
 
+    /// An orchestrator may stop a container the moment it starts (or right after its health
+    /// check passes): a SIGTERM that arrives while the data still loads is held until the
+    /// server can drain, never the default action that ends it without a final snapshot.
+    func testSIGTERMWhileStartingDrainsAndExitsZero() throws {
+        let directory = try temporaryDirectory(self, "sigterm-starting")
+        let server = try launch(directory)
+        // "listening" is logged once the port is bound, before the store loads and seeds.
+        var listening = false
+        for _ in 0..<6000 where !listening {
+            listening = server.stderr.contains("listening on")
+            if !listening {
+                XCTAssertTrue(server.isRunning, "exited before it listened: \(server.stderr)")
+                if !server.isRunning { return }
+                usleep(1000)
+            }
+        }
+        XCTAssertTrue(listening, server.stderr)
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.waitForExit(timeout: 120), 0, server.stderr)
+        XCTAssertFalse(server.terminatedBySignal, "drained, not ended by the signal: \(server.stderr)")
+        XCTAssertTrue(server.stderr.contains("stopped"), server.stderr)
+        // What was seeded before the drain is there on the next start.
+        let restarted = try start(directory)
+        XCTAssertEqual(try restarted.client.request("GET", "/v1/councils/sandwell").status, 200)
+    }
+
     func testSIGTERMLetsAnInFlightRequestFinish() throws {
         let directory = try temporaryDirectory(self, "inflight")
         let server = try start(directory, arguments: ["--drain-timeout", "10s"])

@@ -72,9 +72,19 @@ public final class CarewatchService: Sendable {
 
     /// `carewatch serve`: runs until SIGTERM or SIGINT, then drains and writes a final snapshot.
     public static func serve(_ configuration: CarewatchConfiguration) throws -> Int32 {
-        let service = try start(configuration)
+        // Before anything else: a SIGTERM that arrives while the data loads, or just after the
+        // server turns ready, must start a drain, not end the process with no final snapshot.
+        let signals = TerminationSignals()
+        let service: CarewatchService
+        do {
+            service = try start(configuration)
+        } catch {
+            signals.restore()
+            throw error
+        }
         Log.info(SeedData.attribution)
         service.server.runUntilTerminated(
+            signals: signals,
             beforeDrain: {
                 service.readiness.set(false)
                 Log.info("draining: no longer ready, finishing in-flight requests")

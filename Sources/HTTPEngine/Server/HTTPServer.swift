@@ -132,27 +132,17 @@ public final class HTTPServer: Sendable {
     }
 
     /// Blocks until SIGTERM or SIGINT, then drains: `beforeDrain` (e.g. readiness goes 503),
-    /// `shutdown`, `afterDrain` (e.g. flush the store).
-    public func runUntilTerminated(beforeDrain: @Sendable () -> Void = {}, afterDrain: @Sendable () -> Void = {}) {
-        let signalled = DispatchSemaphore(value: 0)
-        let queue = DispatchQueue(label: "httpengine.signals")
-        var sources: [DispatchSourceSignal] = []
-        var previous: [(Int32, __sighandler_t?)] = []
-        for sig in [SIGTERM, SIGINT] {
-            previous.append((sig, signal(sig, SIG_IGN)))
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            s.setEventHandler { signalled.signal() }
-            s.resume()
-            sources.append(s)
-        }
-        signalled.wait()
+    /// `shutdown`, `afterDrain` (e.g. flush the store). Pass `signals` installed before the
+    /// server started, so that a signal sent while it started is not fatal (see
+    /// `TerminationSignals`).
+    public func runUntilTerminated(signals: TerminationSignals? = nil, beforeDrain: @Sendable () -> Void = {}, afterDrain: @Sendable () -> Void = {}) {
+        let signals = signals ?? TerminationSignals()
+        signals.wait()
         beforeDrain()
         shutdown()
         afterDrain()
         LogSink.standardOutput.flush()
-        for s in sources { s.cancel() }
-        // Ignored signals stay ignored in child processes: put back what was there before.
-        for (sig, handler) in previous { signal(sig, handler) }
+        signals.restore()
     }
 
     /// The default soft limit (often 1024) would cap connections far below `maxConnections`;
