@@ -153,7 +153,14 @@ final class CoreValidationTests: XCTestCase {
         var rowWriter = JSONWriter()
         row.writeJSON(into: &rowWriter)
         XCTAssertEqual(String(decoding: rowWriter.bytes, as: UTF8.self),
-                       #"{"council":"E08000028","year":2018,"employed_fte":213.6,"agency_fte":96,"agency_rate":31,"vacancy_fte":null,"vacancy_rate":null,"leavers_fte":null,"turnover_rate":null,"caseload":null,"absence_rate":null,"asye_share":null,"source":null}"#)
+                       #"{"council":"E08000028","year":2018,"employed_fte":213.6,"agency_fte":96,"agency_rate":31,"vacancy_fte":null,"vacancy_rate":null,"leavers_fte":null,"turnover_rate":null,"caseload":null,"absence_rate":null,"asye_share":null,"source":null,"suppressed":{}}"#)
+        // A withheld figure: null, with DfE's symbol in `suppressed`, in figure order.
+        var withheld = row
+        withheld.suppressed = ["turnover_rate": "u", "leavers_fte": "u"]
+        var withheldWriter = JSONWriter()
+        withheld.writeJSON(into: &withheldWriter)
+        XCTAssertTrue(String(decoding: withheldWriter.bytes, as: UTF8.self).hasSuffix(#""source":null,"suppressed":{"leavers_fte":"u","turnover_rate":"u"}}"#))
+        XCTAssertEqual(try WorkforceYear(json: JSONParser.parse(withheldWriter.bytes)), withheld)
         var inspectionWriter = JSONWriter()
         latest.writeJSON(into: &inspectionWriter)
         XCTAssertEqual(try Inspection(json: JSONParser.parse(inspectionWriter.bytes)), latest)

@@ -80,6 +80,18 @@ struct FieldReader {
         return value
     }
 
+    /// An object whose members are all strings (`{"turnover_rate": "u"}`).
+    mutating func stringMap(_ key: String) -> [String: String]? {
+        guard let value = present(key, required: false) else { return nil }
+        guard case .object(let members) = value else { fail(key, "must be an object of strings, not \(value.typeName)"); return nil }
+        var result: [String: String] = [:]
+        for (name, item) in members {
+            guard case .string(let string) = item else { fail("\(key).\(name)", "must be a string, not \(item.typeName)"); continue }
+            result[name] = string
+        }
+        return result
+    }
+
     mutating func stringArray(_ key: String) -> [String]? {
         guard let value = present(key, required: false) else { return nil }
         guard case .array(let items) = value else { fail(key, "must be an array of strings, not \(value.typeName)"); return nil }

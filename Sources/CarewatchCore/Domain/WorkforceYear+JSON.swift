@@ -1,6 +1,7 @@
 extension WorkforceYear {
     static let inputFields: Set<String> = ["council", "year", "employed_fte", "agency_fte", "agency_rate", "vacancy_fte", "vacancy_rate",
-                                           "leavers_fte", "turnover_rate", "caseload", "absence_rate", "asye_share", "source"]
+                                           "leavers_fte", "turnover_rate", "caseload", "absence_rate", "asye_share", "source",
+                                           "suppressed"]
     static let storageFields: Set<String> = inputFields.union(["version"])
     public static let plausibleYears = 2000...2100
     static let sourceLimit = 500
@@ -30,6 +31,7 @@ extension WorkforceYear {
         row.absenceRate = reader.double("absence_rate")
         row.asyeShare = reader.double("asye_share")
         row.source = reader.string("source")
+        row.suppressed = reader.stringMap("suppressed") ?? [:]
         if storage { row.version = reader.uint64("version") ?? 0 }
         guard council != nil, year != nil else { throw ValidationError(reader.errors) }
         var errors = reader.errors
@@ -40,6 +42,10 @@ extension WorkforceYear {
         if !errors.isEmpty { throw ValidationError(errors) }
         self = row
     }
+
+    /// The figure fields, in the order every representation lists them.
+    public static let figureFields = ["employed_fte", "agency_fte", "agency_rate", "vacancy_fte", "vacancy_rate", "leavers_fte",
+                                      "turnover_rate", "caseload", "absence_rate", "asye_share"]
 
     var figures: [(field: String, value: Double?, isPercentage: Bool)] {
         [("employed_fte", employedFTE, false), ("agency_fte", agencyFTE, false), ("agency_rate", agencyRate, true),
@@ -63,6 +69,15 @@ extension WorkforceYear {
                 errors.append(FieldError(field: figure.field, message: "must be between 0 and 100"))
             } else if value < 0 {
                 errors.append(FieldError(field: figure.field, message: "must not be negative"))
+            }
+        }
+        for (field, symbol) in suppressed.sorted(by: { $0.key < $1.key }) {
+            if !WorkforceYear.figureFields.contains(field) {
+                errors.append(FieldError(field: "suppressed.\(field)", message: "is not a workforce figure (\(WorkforceYear.figureFields.joined(separator: ", ")))"))
+            } else if !SuppressionSymbol.isKnown(symbol) {
+                errors.append(FieldError(field: "suppressed.\(field)", message: "must be one of DfE's symbols (\(SuppressionSymbol.list)), not '\(symbol)'"))
+            } else if figures.first(where: { $0.field == field })?.value != nil {
+                errors.append(FieldError(field: field, message: "is given as a number and as suppressed ('\(symbol)'); give one or the other"))
             }
         }
         // A given rate must agree with its FTEs. This is also where "agency FTE cannot exceed
@@ -116,15 +131,15 @@ extension WorkforceYear {
 
     /// Fills the rates DfE defines from FTEs where the rate is missing and the FTEs are known:
     /// agency = agency / (agency + employed); vacancy = vacancy / (vacancy + employed);
-    /// turnover = leavers / employed. Never touches a given figure.
+    /// turnover = leavers / employed. Never touches a given figure, nor one DfE withheld.
     public mutating func deriveRates() {
-        if agencyRate == nil, let rate = WorkforceYear.rate(agencyFTE, over: sum(agencyFTE, employedFTE)) {
+        if agencyRate == nil, suppressed["agency_rate"] == nil, let rate = WorkforceYear.rate(agencyFTE, over: sum(agencyFTE, employedFTE)) {
             agencyRate = WorkforceYear.rounded(rate)
         }
-        if vacancyRate == nil, let rate = WorkforceYear.rate(vacancyFTE, over: sum(vacancyFTE, employedFTE)) {
+        if vacancyRate == nil, suppressed["vacancy_rate"] == nil, let rate = WorkforceYear.rate(vacancyFTE, over: sum(vacancyFTE, employedFTE)) {
             vacancyRate = WorkforceYear.rounded(rate)
         }
-        if turnoverRate == nil, let rate = WorkforceYear.rate(leaversFTE, over: employedFTE), rate <= 100 {
+        if turnoverRate == nil, suppressed["turnover_rate"] == nil, let rate = WorkforceYear.rate(leaversFTE, over: employedFTE), rate <= 100 {
             turnoverRate = WorkforceYear.rounded(rate)
         }
     }
@@ -143,7 +158,7 @@ extension WorkforceYear {
         writer.endObject()
     }
 
-    private func writeFields(into writer: inout JSONWriter) {
+    func writeFields(into writer: inout JSONWriter) {
         writer.field("council", council)
         writer.field("year", year)
         // Spelled out rather than looping over `figures`: this runs once per row per list
@@ -159,5 +174,20 @@ extension WorkforceYear {
         writer.field("absence_rate", absenceRate)
         writer.field("asye_share", asyeShare)
         writer.field("source", source)
+        writer.key("suppressed")
+        WorkforceYear.writeSuppressed(suppressed, into: &writer)
+    }
+
+    /// `{"turnover_rate":"u"}` in figure order (`{}` when nothing is withheld), so equal rows
+    /// always encode to equal bytes.
+    static func writeSuppressed(_ suppressed: [String: String], into writer: inout JSONWriter) {
+        writer.beginObject()
+        if !suppressed.isEmpty {
+            for field in figureFields { if let symbol = suppressed[field] { writer.field(field, symbol) } }
+            for (field, symbol) in suppressed.sorted(by: { $0.key < $1.key }) where !figureFields.contains(field) {
+                writer.field(field, symbol)
+            }
+        }
+        writer.endObject()
     }
 }

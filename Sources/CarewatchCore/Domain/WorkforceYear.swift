@@ -1,5 +1,6 @@
 /// One council's children's social work workforce figures for one year, as at 30 September
-/// (DfE `csww_indicators`). Every figure is optional: null when unknown or suppressed.
+/// (DfE `csww_indicators`). Every figure is optional: null when unknown or suppressed. A
+/// figure DfE withholds keeps DfE's symbol in `suppressed` (`["turnover_rate": "u"]`).
 public struct WorkforceYear: Sendable, Equatable {
     public var council: String
     public var year: Int
@@ -15,13 +16,16 @@ public struct WorkforceYear: Sendable, Equatable {
     public var absenceRate: Double?
     public var asyeShare: Double?
     public var source: String?
+    /// Figure field → DfE's symbol, for the figures DfE did not publish as a number (the
+    /// figure itself is then nil). Empty when every figure is a number or simply unknown.
+    public var suppressed: [String: String]
     public var version: UInt64
 
     public init(
         council: String, year: Int, employedFTE: Double? = nil, agencyFTE: Double? = nil, agencyRate: Double? = nil,
         vacancyFTE: Double? = nil, vacancyRate: Double? = nil, leaversFTE: Double? = nil, turnoverRate: Double? = nil,
         caseload: Double? = nil, absenceRate: Double? = nil, asyeShare: Double? = nil, source: String? = nil,
-        version: UInt64 = 0
+        suppressed: [String: String] = [:], version: UInt64 = 0
     ) {
         self.council = council
         self.year = year
@@ -36,6 +40,7 @@ public struct WorkforceYear: Sendable, Equatable {
         self.absenceRate = absenceRate
         self.asyeShare = asyeShare
         self.source = source
+        self.suppressed = suppressed
         self.version = version
     }
 

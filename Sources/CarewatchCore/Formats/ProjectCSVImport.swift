@@ -155,7 +155,11 @@ enum ProjectCSVImport {
             let year = row.integer("year")
             var figures = WorkforceYear(council: council?.code ?? "", year: year ?? 0, source: row.optionalText("source"))
             for (column, keyPath) in figureColumns {
-                figures[keyPath: keyPath] = row.number(column)
+                switch row.figure(column) {
+                case .number(let value)?: figures[keyPath: keyPath] = value
+                case .symbol(let symbol)?: figures.suppressed[column] = symbol
+                case .empty?, nil: break
+                }
             }
             issues.absorb(row)
             guard let council, year != nil, row.isClean else { continue }
@@ -230,11 +234,11 @@ struct Row {
         return value
     }
 
-    mutating func number(_ column: String) -> Double? {
+    /// A figure cell: a number, DfE's symbol for a withheld figure, or empty.
+    mutating func figure(_ column: String) -> FigureCell? {
         let text = cell(column)
-        guard !text.isEmpty else { return nil }
-        guard let value = DecimalText.parse(text) else {
-            add(column, "\(text) is not a number")
+        guard let value = FigureCell(text: text) else {
+            add(column, FigureCell.problem(text))
             return nil
         }
         return value
