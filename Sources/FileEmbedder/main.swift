@@ -38,7 +38,8 @@ enum \(enumName) {
 """
 for path in arguments.dropFirst(2) {
     let url = URL(fileURLWithPath: path)
-    let text = try String(contentsOf: url, encoding: .utf8)
+    // Decoded byte for byte (a byte order mark stays), so the embedded text is the file.
+    let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
     let hashes = delimiter(for: text)
     source += "        \"\(url.lastPathComponent)\": \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes),\n"
 }

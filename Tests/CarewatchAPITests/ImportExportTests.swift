@@ -82,15 +82,27 @@ final class ImportExportTests: APITestCase {
         XCTAssertEqual(try server.total("/v1/councils/testshire/inspections"), 1)
     }
 
-    func testImportTheSeedCSVsIsIdempotent() throws {
-        // The embedded default data's own workforce file, re-imported, replaces rows one for one.
-        let seed = URL(fileURLWithPath: RepositoryData.root + "/workforce.csv")
-        let bytes = try sourceBytes(seed)
-        let response = try importBody(bytes, contentType: "text/csv")
+    func testImportTheWorkforceCSVExportIsIdempotent() throws {
+        // Every workforce row as CSV, DfE's symbols in the cells, re-imported, replaces rows one for one.
+        var csv: [UInt8] = []
+        var cursor: String?
+        repeat {
+            let page = try server.get("/v1/workforce?format=csv&limit=500" + (cursor.map { "&cursor=\($0)" } ?? ""))
+            assertStatus(page, 200)
+            csv += csv.isEmpty ? page.body : Array(page.body.drop { $0 != 0x0A }.dropFirst())
+            cursor = page.header("X-Next-Cursor")
+        } while cursor != nil
+        XCTAssertTrue(String(decoding: csv, as: UTF8.self).contains("E08000024,2025,229.5,low,low,"), "Sunderland's withheld agency figures keep DfE's symbol")
+        let before = try server.get("/v1/councils/sunderland/workforce/2025").object
+        let response = try importBody(csv, contentType: "text/csv")
         assertStatus(response, 200)
+        XCTAssertEqual(response.object["format"] as? String, "workforce_csv")
         XCTAssertEqual(imported(response).workforce, 1325)
         XCTAssertEqual(try server.total("/v1/workforce"), 1325)
-        XCTAssertEqual(try server.get("/v1/councils/sandwell/workforce/2018").object["employed_fte"] as? Double, 213.6)
+        let after = try server.get("/v1/councils/sunderland/workforce/2025").object
+        XCTAssertEqual(after["suppressed"] as? [String: String], ["agency_fte": "low", "agency_rate": "low"])
+        XCTAssertTrue(isNullOrAbsent(after["agency_rate"]))
+        XCTAssertEqual(NSDictionary(dictionary: after.filter { $0.key != "version" }), NSDictionary(dictionary: before.filter { $0.key != "version" }))
     }
 
     func testImportDfEOfficialCSV() throws {
@@ -99,11 +111,14 @@ final class ImportExportTests: APITestCase {
         let response = try importBody(bytes, contentType: "text/csv", into: target)
         assertStatus(response, 200)
         XCTAssertEqual(response.object["format"] as? String, "dfe_workforce_csv")
-        // 1,355 local-authority rows: 14 joint returns and 16 rows of abolished authorities are skipped.
+        // 1,355 local-authority rows: 14 joint returns are published figures, and 16 rows of
+        // abolished authorities are skipped and reported; England's and the regions' 108 rows
+        // are published figures too.
         XCTAssertEqual(imported(response).workforce, 1325)
+        XCTAssertEqual((response.object["imported"] as? [String: Any])?["figures"] as? Int, 122)
         XCTAssertEqual(try target.total("/v1/workforce"), 1325)
-        let skipped = response.object["skipped_count"] as? Int ?? 0
-        XCTAssertGreaterThanOrEqual(skipped, 30, "joint returns and abolished authorities are reported")
+        XCTAssertEqual(response.object["skipped_count"] as? Int, 16, "abolished authorities are reported")
+        XCTAssertEqual(try target.total("/v1/figures?dataset=workforce"), 122)
         // Same figures as the embedded data, which came from this file.
         let row = try target.get("/v1/councils/sandwell/workforce/2018").object
         XCTAssertEqual(row["employed_fte"] as? Double, 213.6)
@@ -111,9 +126,11 @@ final class ImportExportTests: APITestCase {
         XCTAssertEqual(row["source"] as? String, "csww_indicators_2017_to_2025.csv")
         // Barnsley's early rows carry its old code in the file.
         XCTAssertEqual(try target.total("/v1/councils/barnsley/workforce"), 9)
-        // Suppressed values (x) are null: Kensington and Chelsea in 2025.
+        // Withheld values (x) are null, with DfE's symbol: Kensington and Chelsea in 2025.
         let kc = try target.get("/v1/councils/E09000020/workforce/2025")
-        if kc.status == 200 { XCTAssertTrue(isNullOrAbsent(kc.object["employed_fte"])) }
+        assertStatus(kc, 200)
+        XCTAssertTrue(isNullOrAbsent(kc.object["employed_fte"]))
+        XCTAssertEqual((kc.object["suppressed"] as? [String: String])?["employed_fte"], "x")
 
         // Into the full default store: every row replaces its twin, none is added.
         let again = try importBody(bytes, contentType: "text/csv")
@@ -190,6 +207,8 @@ final class ImportExportTests: APITestCase {
         XCTAssertEqual((document["councils"] as? [Any])?.count, 153)
         XCTAssertEqual((document["inspections"] as? [Any])?.count, 778)
         XCTAssertEqual((document["workforce"] as? [Any])?.count, 1326)
+        XCTAssertEqual((document["figures"] as? [Any])?.count, 11_567)
+        XCTAssertEqual((document["neighbours"] as? [Any])?.count, 309)
 
         // Into a store that starts empty: seed it with an empty document, then import.
         let emptySeed = FileManager.default.temporaryDirectory.appendingPathComponent("carewatch-empty-\(UUID().uuidString).json")
@@ -202,6 +221,8 @@ final class ImportExportTests: APITestCase {
         XCTAssertEqual(imported(result).councils, 153)
         XCTAssertEqual(imported(result).inspections, 778)
         XCTAssertEqual(imported(result).workforce, 1326)
+        XCTAssertEqual((result.object["imported"] as? [String: Any])?["figures"] as? Int, 11_567)
+        XCTAssertEqual((result.object["imported"] as? [String: Any])?["neighbours"] as? Int, 309)
         let rebuilt = try XCTUnwrap(try fresh.get("/v1/export").json as? [String: Any])
         XCTAssertEqual(normalised(rebuilt), normalised(document), "the rebuilt store exports the same records")
         XCTAssertEqual(try fresh.get("/v1/councils/sandwell").object["name"] as? String, "Sandwell Exported")

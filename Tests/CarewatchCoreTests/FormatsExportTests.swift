@@ -18,10 +18,10 @@ final class FormatsExportTests: XCTestCase {
         let whole = Exporter.document(councils: small, inspections: Array(seed.inspections.prefix(5)), workforce: Array(seed.workforce.prefix(4)))
         XCTAssertEqual(chunks.flatMap { $0 }, whole)
         let parsed = try JSONParser.parse(whole)
-        XCTAssertEqual(parsed.objectValue?.keys, ["councils", "inspections", "workforce"])
+        XCTAssertEqual(parsed.objectValue?.keys, ["councils", "inspections", "workforce", "figures", "neighbours"])
         XCTAssertEqual(parsed["councils"]?.arrayValue?.count, 3)
         let empty = Exporter.document(councils: [], inspections: [], workforce: [])
-        XCTAssertEqual(String(decoding: empty, as: UTF8.self), #"{"councils":[],"inspections":[],"workforce":[]}"#)
+        XCTAssertEqual(String(decoding: empty, as: UTF8.self), #"{"councils":[],"inspections":[],"workforce":[],"figures":[],"neighbours":[]}"#)
     }
 
     func testExportedSeedImportsBackUnchanged() throws {
@@ -31,7 +31,7 @@ final class FormatsExportTests: XCTestCase {
                 .map { (council.code, $0) }
         })
         let bytes = Exporter.document(councils: seed.councils, inspections: seed.inspections, workforce: seed.workforce,
-                                      latest: { latest[$0] })
+                                      figures: seed.figures, neighbours: seed.neighbours, latest: { latest[$0] })
         let back = try Importer.parse(bytes, as: .json, existing: ImportContext())
         XCTAssertEqual(back.format, .json)
         XCTAssertEqual(back.councils, seed.councils)
@@ -43,6 +43,10 @@ final class FormatsExportTests: XCTestCase {
             derived.deriveRates()
             return derived
         })
+        // Published figures and neighbour lists, DfE's symbols included, come back as they went.
+        XCTAssertEqual(back.figures, seed.figures)
+        XCTAssertEqual(back.neighbours, seed.neighbours)
+        XCTAssertTrue(back.figures.contains { !$0.suppressed.isEmpty })
     }
 
     func testJSONImportReportsEveryBadRecordWithItsPath() {
@@ -66,10 +70,14 @@ final class FormatsExportTests: XCTestCase {
     func testCSVExportsRoundTripThroughTheImporter() throws {
         let seed = self.seed
         let context = ImportContext(councils: seed.councils)
-        let workforceCSV = CSVExport.workforce(seed.workforce, lineEnding: .lf)
-        // Same columns and number spelling as the seed file itself.
-        XCTAssertEqual(String(decoding: workforceCSV, as: UTF8.self), EmbeddedSeedData.files["workforce.csv"])
+        let workforceCSV = String(decoding: CSVExport.workforce(seed.workforce, lineEnding: .lf), as: UTF8.self)
+        // DfE's number spelling, and its symbols in the cells of withheld figures.
+        XCTAssertTrue(workforceCSV.hasPrefix("council,year,employed_fte,agency_fte,agency_rate,vacancy_fte,vacancy_rate,leavers_fte,turnover_rate,caseload,absence_rate,asye_share,source\n"))
+        XCTAssertTrue(workforceCSV.contains("\nE06000001,2017,108.8,10,8.4,"), workforceCSV.prefix(300).description)
+        XCTAssertTrue(workforceCSV.contains("\nE09000033,2025,x,x,x,x,x,x,x,x,x,,csww_indicators_2017_to_2025.csv\n"))
         XCTAssertEqual(try Importer.parse(Exporter.workforceCSV(seed.workforce), as: .csv, existing: context).workforce, seed.workforce)
+        let figuresCSV = String(decoding: CSVExport.figures(seed.figures.filter { $0.area == AreaCode.england && $0.year == 2025 }, lineEnding: .lf), as: UTF8.self)
+        XCTAssertTrue(figuresCSV.contains("\nworkforce,E92000001,national,England,2025,agency_rate,13,,csww_indicators_2017_to_2025.csv\n"), figuresCSV)
         let inspections = try Importer.parse(Exporter.inspectionsCSV(seed.inspections), as: .csv, existing: context)
         XCTAssertEqual(inspections.format, .inspectionsCSV)
         XCTAssertEqual(inspections.inspections, seed.inspections)

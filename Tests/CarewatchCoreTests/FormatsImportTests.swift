@@ -23,13 +23,32 @@ final class FormatsImportTests: XCTestCase {
         XCTAssertEqual(document.format, .dfeWorkforceCSV)
         XCTAssertEqual(document.workforce.count, 1325)
         XCTAssertEqual(sorted(document.workforce), sorted(seed.workforce))
-        // PROVENANCE: 30 rows dropped: 14 joint returns, 16 rows of abolished authorities.
-        XCTAssertEqual(document.skipped.count, 30)
-        XCTAssertEqual(document.skipped.filter { $0.reason.contains("joint return") }.count, 14)
-        XCTAssertEqual(document.skipped.filter { $0.reason.contains("no current council") }.count, 16)
+        // PROVENANCE: the 16 rows of abolished authorities are left out, each with its successors.
+        XCTAssertEqual(document.skipped.count, 16)
+        XCTAssertEqual(document.skipped.filter { $0.reason.contains("abolished") && $0.reason.contains("succeeded by") }.count, 16)
+        XCTAssertTrue(document.skipped.contains { $0.reason == "Cumbria (E10000006) 2017: abolished 1 April 2023; succeeded by Cumberland and Westmorland and Furness" },
+                      "\(document.skipped)")
+        // DfE's own England (9) and regional (99) rows, and the 14 joint returns, are published figures.
+        let figures = document.figures
+        XCTAssertEqual(figures.filter { $0.level == .national }.count, 9)
+        XCTAssertEqual(figures.filter { $0.level == .regional }.count, 99)
+        XCTAssertEqual(figures.filter(\.isJointReturn).map(\.area).sorted(),
+                       Array(repeating: "E06000061 / E06000062", count: 5) + Array(repeating: "E09000021 / E09000027", count: 9))
+        XCTAssertTrue(figures.allSatisfy { $0.dataset == "workforce" && $0.source == "csww_indicators_2017_to_2025.csv" })
+        let england2025 = try XCTUnwrap(figures.first { $0.area == AreaCode.england && $0.year == 2025 })
+        XCTAssertEqual(england2025.values["agency_rate"], 13)
+        XCTAssertEqual(england2025.values["employed_fte"], 36186.3)
+        // Every one of DfE's 73 symbols in council rows is kept, none turned into a number.
+        var symbols: [String: Int] = [:]
+        for row in document.workforce { for symbol in row.suppressed.values { symbols[symbol, default: 0] += 1 } }
+        XCTAssertEqual(symbols, ["x": 36, "u": 14, "z": 10, "low": 9, "c": 4])
+        let sunderland = try XCTUnwrap(document.workforce.first { $0.council == "E08000024" && $0.year == 2025 })
+        XCTAssertEqual(sunderland.suppressed, ["agency_fte": "low", "agency_rate": "low"])
+        XCTAssertNil(sunderland.agencyRate)
+        XCTAssertEqual(sunderland.turnoverRate, 11.8)
     }
 
-    func testDfESuppressionSymbolsBecomeNullAndOldCodesMap() throws {
+    func testDfESuppressionSymbolsAreKeptAndOldCodesMap() throws {
         let header = "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,inpost_fte,inpost_headcount,starters_fte,starters_headcount,leavers_fte,leavers_headcount,turnover_rate_fte,turnover_rate_headcount,agency_fte,agency_headcount,agency_rate_fte,agency_rate_headcount,agency_cover_fte,agency_cover_rate_fte,vacancy_fte,vacancy_rate_fte,vacancy_agency_cover_rate_fte,case_holders_fte,cases,caseload_fte,working_days_lost_fte,absence_rate_fte"
         func line(_ level: String, _ la: String, _ code: String, _ name: String, _ inpost: String, _ agency: String) -> String {
             "2019,Reporting year,\(level),E92000001,England,E12000003,Yorkshire and The Humber,\(la),\(code),\(name),\(inpost),1,1,1,5,1,c,1,\(agency),1,low,1,1,1,x,z,u,1,1,:,1,2.5"
@@ -50,7 +69,21 @@ final class FormatsImportTests: XCTestCase {
         XCTAssertNil(barnsley.caseload)
         XCTAssertEqual(barnsley.absenceRate, 2.5)
         XCTAssertEqual(barnsley.source, "csww_indicators_2019_to_2019.csv")
-        XCTAssertEqual(document.skipped.map(\.row), [4, 5])
+        XCTAssertEqual(barnsley.suppressed, ["agency_fte": "c", "agency_rate": "low", "turnover_rate": "c", "vacancy_fte": "x",
+                                             "vacancy_rate": "z", "caseload": ":"])
+        // England's row and the joint return are published figures; the unknown authority is reported.
+        XCTAssertEqual(document.figures.map(\.area), [AreaCode.england, "E09000021 / E09000027"])
+        XCTAssertEqual(document.figures.last?.suppressed["turnover_rate"], "c")
+        XCTAssertEqual(document.skipped.map(\.row), [4])
+        XCTAssertEqual(document.skipped.first?.reason, "Gone Shire (E10000099) 2019: no current council (authority no longer exists or is unknown)")
+        // A cell that is neither a number nor one of DfE's symbols rejects the file, naming it.
+        let typo = [header, line("Local authority", "370", "E08000016", "Barnsley", "15O.5", "1")].joined(separator: "\n")
+        XCTAssertThrowsError(try Importer.parse(Array(typo.utf8), existing: councilsOnly)) { error in
+            let issue = (error as? ImportError)?.issues.first
+            XCTAssertEqual(issue?.row, 2)
+            XCTAssertEqual(issue?.field, "inpost_fte")
+            XCTAssertEqual(issue?.message.hasPrefix("15O.5 is not a number nor one of DfE's symbols"), true, "\(String(describing: issue))")
+        }
     }
 
     // MARK: Ofsted

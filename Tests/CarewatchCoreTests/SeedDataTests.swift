@@ -50,6 +50,8 @@ final class SeedDataTests: XCTestCase {
         XCTAssertNotNil(westminster2025)
         XCTAssertNil(westminster2025?.employedFTE)
         XCTAssertNil(westminster2025?.agencyRate)
+        XCTAssertEqual(westminster2025?.suppressed.count, 9)
+        XCTAssertEqual(Set(westminster2025.map { Array($0.suppressed.values) } ?? []), ["x"])
         XCTAssertTrue(document.inspections.filter { $0.framework.isVisit }.allSatisfy { $0.overall == nil })
         let hartlepool2017 = document.workforce.first { $0.council == "E06000001" && $0.year == 2017 }
         XCTAssertEqual(hartlepool2017?.employedFTE, 108.8)
@@ -62,9 +64,33 @@ final class SeedDataTests: XCTestCase {
         XCTAssertTrue(SeedData.licence.contains("Contains public sector information licensed under the Open Government Licence v3.0."))
     }
 
-    func testSharedCopyMatchesEmbeddedFiles() throws {
-        for name in ["councils.csv", "inspections.csv", "workforce.csv"] {
-            XCTAssertEqual(EmbeddedSeedData.files[name], String(decoding: try RepositoryData.bytes(RepositoryData.root + "/" + name), as: UTF8.self), name)
+    /// The binary carries the repository's files byte for byte: DfE's exactly as published.
+    func testEmbeddedFilesAreTheRepositoryFiles() throws {
+        var paths = ["councils.csv", "inspections.csv", "PROVENANCE.md", "sources/dfe/csww_indicators_2017_to_2025.csv"]
+        paths += try FileManager.default.contentsOfDirectory(atPath: RepositoryData.root + "/sources/dfe/context").map { "sources/dfe/context/" + $0 }
+        paths += try FileManager.default.contentsOfDirectory(atPath: RepositoryData.root + "/sources/dfe/neighbours").map { "sources/dfe/neighbours/" + $0 }
+        XCTAssertEqual(paths.count, 13)
+        XCTAssertEqual(Set(EmbeddedSeedData.files.keys), Set(paths.map { URL(fileURLWithPath: $0).lastPathComponent }))
+        for path in paths {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            XCTAssertEqual(EmbeddedSeedData.files[name].map { Array($0.utf8) }, try RepositoryData.bytes(RepositoryData.root + "/" + path), path)
+        }
+        // Every official file the seed reads is embedded, and the workforce figures come from DfE's file.
+        XCTAssertTrue(SeedData.officialFiles.allSatisfy { EmbeddedSeedData.files[$0] != nil })
+    }
+
+    /// What the seed holds besides councils and inspections, and what it left out and why.
+    func testSeedReadsDfEFilesAsPublished() {
+        let document = SeedData.defaultDocument()
+        var rows: [String: Int] = [:]
+        for row in document.figures { rows[row.dataset, default: 0] += 1 }
+        XCTAssertEqual(rows, ["workforce": 122, "children_in_need": 2091, "referrals": 2091, "cpp_starts": 2091, "cpp_at_31_march": 2091,
+                              "children_looked_after": 825, "cla_social_workers": 165, "population": 2091])
+        XCTAssertEqual(document.neighbours.filter { $0.model == "2025" }.count, 153)
+        XCTAssertEqual(document.neighbours.filter { $0.model == "2021" }.count, 156)
+        // Every skip names an authority that no longer exists, or a heading inside a neighbour file.
+        for skip in document.skipped {
+            XCTAssertTrue(skip.reason.contains("abolished") || skip.reason.contains("a heading inside the file"), skip.description)
         }
     }
 }

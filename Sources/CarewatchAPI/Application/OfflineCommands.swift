@@ -11,7 +11,9 @@ enum OfflineCommands {
         let store = try configuration.openStore(options: configuration.storeOptions(log: log("import", configuration)))
         let summary: BulkImport.Summary
         do {
-            summary = try BulkImport.apply(bytes, as: nil, to: store)
+            // The file's name is its records' source, and names a neighbour model's year.
+            summary = try BulkImport.apply(bytes, as: nil, to: store,
+                                           sourceName: path == "-" ? nil : URL(fileURLWithPath: path).lastPathComponent)
         } catch let error as ImportError {
             store.discard()
             throw CommandFailure("imported", file: path, error)

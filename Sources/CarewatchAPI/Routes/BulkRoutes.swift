@@ -13,7 +13,16 @@ struct BulkRoutes {
     }
 
     @Sendable func importDocument(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
-        let representation = try Representation(writing: request)
+        let representation = try Representation(request, csvAllowed: false)
+        let reader = try QueryReader(request, allowed: ["model", "source"])
+        let model = try reader.string("model")
+        if let model, !NeighbourList.isModelID(model) {
+            throw APIError.badParameter("model", "must be 1 to 20 lowercase letters, digits or hyphens (a model's year, e.g. 2025)")
+        }
+        let source = try reader.string("source")
+        if let source, source.utf8.count > 200 || source.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "/" }) {
+            throw APIError.badParameter("source", "must be a file name: at most 200 bytes, no slash or control characters")
+        }
         let mediaType = RequestBody.mediaType(request)
         let syntax: ImportSyntax
         switch mediaType {
@@ -28,7 +37,7 @@ struct BulkRoutes {
         }
         let summary: BulkImport.Summary
         do {
-            summary = try await BulkImport.apply(request.body, as: syntax, to: store)
+            summary = try await BulkImport.apply(request.body, as: syntax, to: store, sourceName: source, neighbourModel: model)
         } catch let error as ImportError {
             throw APIError(importError: error)
         }
@@ -69,12 +78,16 @@ enum BulkImport {
             var councils = 0
             var inspections = 0
             var workforce = 0
+            var figures = 0
+            var neighbours = 0
 
             func writeJSON(into writer: inout JSONWriter) {
                 writer.beginObject()
                 writer.field("councils", councils)
                 writer.field("inspections", inspections)
                 writer.field("workforce", workforce)
+                writer.field("figures", figures)
+                writer.field("neighbours", neighbours)
                 writer.endObject()
             }
         }
@@ -89,7 +102,8 @@ enum BulkImport {
 
         init(_ document: ImportDocument) {
             format = document.format?.rawValue ?? "unknown"
-            imported = Counts(councils: document.councils.count, inspections: document.inspections.count, workforce: document.workforce.count)
+            imported = Counts(councils: document.councils.count, inspections: document.inspections.count, workforce: document.workforce.count,
+                              figures: document.figures.count, neighbours: document.neighbours.count)
             skipped = document.skipped
         }
 
@@ -118,12 +132,16 @@ enum BulkImport {
     /// Throws `ImportError` for a file that does not import (nothing is applied), a
     /// `ValidationError` naming the record for a rule only the store checks (a date in the
     /// future), and the store's errors for a change it cannot make durable.
-    static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store) async throws -> Summary {
+    /// - Parameters:
+    ///   - sourceName: the file's name, recorded as its records' `source`.
+    ///   - neighbourModel: which model a statistical neighbour file is (else the year in `sourceName`).
+    static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store, sourceName: String? = nil,
+                      neighbourModel: String? = nil) async throws -> Summary {
         var parsed = ImportDocument()
         do {
             let committed = try await store.commit { state throws in
-                parsed = try Importer.parse(bytes, as: syntax, existing: state)
-                return (changes(parsed), Summary(parsed))
+                parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: sourceName, neighbourModel: neighbourModel)
+                return (parsed.changes, Summary(parsed))
             }
             return counted(committed.result, committed.changes)
         } catch let error as ValidationError {
@@ -132,12 +150,13 @@ enum BulkImport {
     }
 
     /// The same, blocking: for the command line.
-    static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store) throws -> Summary {
+    static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store, sourceName: String? = nil,
+                      neighbourModel: String? = nil) throws -> Summary {
         var parsed = ImportDocument()
         do {
             let outcome = try store.writeReturningChanges { state throws in
-                parsed = try Importer.parse(bytes, as: syntax, existing: state)
-                return (changes(parsed), Summary(parsed))
+                parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: sourceName, neighbourModel: neighbourModel)
+                return (parsed.changes, Summary(parsed))
             }
             return counted(outcome.result, outcome.changes)
         } catch let error as ValidationError {
@@ -153,7 +172,9 @@ enum BulkImport {
             case .putCouncil: summary.changed.councils += 1
             case .putInspection: summary.changed.inspections += 1
             case .putWorkforce: summary.changed.workforce += 1
-            case .deleteCouncil, .deleteInspection, .deleteWorkforce: break
+            case .putFigures: summary.changed.figures += 1
+            case .putNeighbours: summary.changed.neighbours += 1
+            case .deleteCouncil, .deleteInspection, .deleteWorkforce, .deleteFigures, .deleteNeighbours: break
             }
         }
         return summary
@@ -181,12 +202,15 @@ enum BulkImport {
         }
         index -= document.inspections.count
         if index < document.workforce.count { return located("workforce", "\(document.workforce[index].council) \(document.workforce[index].year)") }
+        index -= document.workforce.count
+        if index < document.figures.count {
+            let row = document.figures[index]
+            return located("figures", "\(row.dataset) \(row.area) \(row.year)")
+        }
+        index -= document.figures.count
+        if index < document.neighbours.count {
+            return located("neighbours", "model \(document.neighbours[index].model) list of \(document.neighbours[index].laCode)")
+        }
         return error
-    }
-
-    static func changes(_ document: ImportDocument) -> [Change] {
-        document.councils.map { Change.putCouncil($0) }
-            + document.inspections.map { Change.putInspection($0) }
-            + document.workforce.map { Change.putWorkforce($0) }
     }
 }

@@ -46,9 +46,29 @@ public enum CSVExport {
         let figures = ProjectCSVImport.workforceFigures
         for row in rows {
             var fields: [String?] = [row.council, String(row.year)]
-            for figure in figures { fields.append(DecimalText.format(row[keyPath: figure.keyPath])) }
+            // A withheld figure's cell holds DfE's symbol, as DfE's own files do.
+            for figure in figures { fields.append(DecimalText.format(row[keyPath: figure.keyPath]) ?? row.suppressed[figure.column]) }
             fields.append(row.source)
             writer.writeRow(fields)
+        }
+        return writer.bytes
+    }
+}
+
+extension CSVExport {
+    public static let figureColumns = ["dataset", "area", "level", "name", "year", "measure", "value", "status", "source"]
+
+    /// Published rows in long form, one line per figure: a withheld one has DfE's symbol in
+    /// `status` and an empty `value`.
+    public static func figures(_ rows: [FigureRow], lineEnding: CSVWriter.LineEnding = .crlf) -> [UInt8] {
+        var writer = CSVWriter(lineEnding: lineEnding, reservingCapacity: 96 * (rows.count * 2 + 1))
+        writer.writeRow(figureColumns)
+        for row in rows {
+            let order = MeasureCatalog.storedMeasureIDs(in: row.dataset)
+            for measure in order where row.values[measure] != nil || row.suppressed[measure] != nil {
+                writer.writeRow([row.dataset, row.area, row.level.rawValue, row.name, String(row.year), measure,
+                                 DecimalText.format(row.values[measure]), row.suppressed[measure], row.source])
+            }
         }
         return writer.bytes
     }

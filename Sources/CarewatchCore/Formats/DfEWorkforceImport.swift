@@ -1,14 +1,17 @@
 /// DfE's children's social work workforce file (`csww_indicators_…csv`) as published
-/// (data-formats.md §1), mapped as PROVENANCE.md describes for workforce.csv: local-authority
-/// rows only; suppression symbols become null; joint returns, which cannot be split between
-/// two councils, and authorities that no longer exist are skipped and reported; old GSS codes
+/// (data-formats.md §1). Each council's own row becomes its `WorkforceYear`; England's and
+/// the regions' rows, and the joint returns that DfE publishes as one row for two councils
+/// (North and West Northamptonshire; Kingston upon Thames and Richmond upon Thames), become
+/// published `FigureRow`s of the `workforce` dataset. Which DfE column is which figure is the
+/// catalogue's table. DfE's suppression symbols are kept (`suppressed`), never turned into
+/// numbers; rows of authorities that no longer exist are skipped and reported; old GSS codes
 /// are matched through each council's former codes.
 enum DfEWorkforceImport {
-    static let figureColumns: [(column: String, field: String)] = [
-        ("inpost_fte", "employed_fte"), ("agency_fte", "agency_fte"), ("agency_rate_fte", "agency_rate"),
-        ("vacancy_fte", "vacancy_fte"), ("vacancy_rate_fte", "vacancy_rate"), ("leavers_fte", "leavers_fte"),
-        ("turnover_rate_fte", "turnover_rate"), ("caseload_fte", "caseload"), ("absence_rate_fte", "absence_rate"),
-    ]
+    /// DfE column → workforce figure, from the catalogue.
+    static let figureColumns: [(column: String, field: String)] = MeasureCatalog.measures(in: "workforce").compactMap { measure in
+        guard case .published(let column, _) = measure.origin else { return nil }
+        return (column, measure.id)
+    }
     static let identityColumns = ["time_period", "geographic_level", "old_la_code", "new_la_code", "la_name"]
 
     static func isDfEWorkforce(_ header: CSVHeader) -> Bool {
@@ -18,12 +21,14 @@ enum DfEWorkforceImport {
     static func parse(
         _ records: ArraySlice<CSVRecord>, header: CSVHeader, directory: CouncilDirectory, sourceName: String?,
         skipped: inout [ImportSkip], issues: inout IssueCollector
-    ) -> [WorkforceYear] {
+    ) -> (workforce: [WorkforceYear], figures: [FigureRow]) {
         for name in identityColumns + figureColumns.map(\.column) where !header.contains(name) {
             issues.add(row: 1, field: name, "required column is missing")
         }
-        guard issues.isEmpty else { return [] }
-        var result: [WorkforceYear] = []
+        guard issues.isEmpty else { return ([], []) }
+        let keyPaths = Dictionary(uniqueKeysWithValues: ProjectCSVImport.workforceFigures.map { ($0.column, $0.keyPath) })
+        var workforce: [WorkforceYear] = []
+        var figures: [FigureRow] = []
         var rowOfKey: [String: Int] = [:]
         var years: ClosedRange<Int>?
         for record in records where !record.isBlank {
@@ -32,59 +37,50 @@ enum DfEWorkforceImport {
                 issues.absorb(row)
                 continue
             }
-            guard row.cell("geographic_level") == "Local authority" else { continue }
-            let code = row.cell("new_la_code")
-            let laCodeText = row.cell("old_la_code")
-            let name = row.cell("la_name")
-            guard let year = row.integer("time_period") else {
+            let area: TidyArea
+            switch TidyArea.resolve(&row, directory: directory) {
+            case .area(let found): area = found
+            case .skip(let reason):
+                skipped.append(ImportSkip(row: record.line, reason: reason))
+                continue
+            case .invalid:
                 issues.absorb(row)
                 continue
             }
-            if code.contains(" / ") || laCodeText.contains(" / ") {
-                skipped.append(ImportSkip(row: record.line, reason: "\(name) \(year): joint return, which cannot be split between the councils"))
-                continue
-            }
-            // The GSS code decides; a code this directory does not know is matched through DfE's
-            // number only when the name agrees too, so an abolished authority is never
-            // attributed to a successor that inherited nothing but a number.
-            var council = directory.council(code: code)
-            if council == nil, let laCode = Int(laCodeText), let candidate = directory.council(laCode: laCode),
-               CouncilDirectory.normaliseName(candidate.name) == CouncilDirectory.normaliseName(name) {
-                council = candidate
-            }
-            guard let council else {
-                skipped.append(ImportSkip(row: record.line, reason: "\(name) (\(code)) \(year): no current council (authority no longer exists or is unknown)"))
-                continue
-            }
-            var figures = WorkforceYear(council: council.code, year: year)
-            for (column, field) in figureColumns {
-                // Every non-numeric value (c, u, x, z, low, :) is a suppression symbol.
-                let value = DecimalText.parse(row.cell(column))
-                switch field {
-                case "employed_fte": figures.employedFTE = value
-                case "agency_fte": figures.agencyFTE = value
-                case "agency_rate": figures.agencyRate = value
-                case "vacancy_fte": figures.vacancyFTE = value
-                case "vacancy_rate": figures.vacancyRate = value
-                case "leavers_fte": figures.leaversFTE = value
-                case "turnover_rate": figures.turnoverRate = value
-                case "caseload": figures.caseload = value
-                default: figures.absenceRate = value
-                }
-            }
-            let key = "\(council.code)|\(year)"
+            let key = "\(area.code)|\(area.year)"
             if let earlier = rowOfKey[key] {
-                issues.add(row: record.line, field: "new_la_code", "\(council.name) \(year) is already on row \(earlier)")
+                issues.add(row: record.line, field: "new_la_code", "\(area.name ?? area.code) \(area.year) is already on row \(earlier)")
                 continue
             }
             rowOfKey[key] = record.line
-            guard issues.add(row: record.line, figures.validate()) else { continue }
-            years = years.map { min($0.lowerBound, year)...max($0.upperBound, year) } ?? year...year
-            result.append(figures)
+            var values: [String: Double] = [:]
+            var suppressed: [String: String] = [:]
+            for (column, field) in figureColumns {
+                let text = row.cell(column)
+                switch FigureCell(text: text) {
+                case .number(let value)?: values[field] = value
+                case .symbol(let symbol)?: suppressed[field] = symbol
+                case .empty?: break
+                case nil: issues.add(row: record.line, field: column, FigureCell.problem(text))
+                }
+            }
+            years = years.map { min($0.lowerBound, area.year)...max($0.upperBound, area.year) } ?? area.year...area.year
+            if area.level == .localAuthority && !AreaCode.isJoint(area.code) {
+                var council = WorkforceYear(council: area.code, year: area.year, suppressed: suppressed)
+                for (field, value) in values { council[keyPath: keyPaths[field]!] = value }
+                guard issues.add(row: record.line, council.validate()) else { continue }
+                workforce.append(council)
+            } else {
+                let published = FigureRow(dataset: "workforce", area: area.code, level: area.level, name: area.name, year: area.year,
+                                          values: values, suppressed: suppressed)
+                guard issues.add(row: record.line, published.validate()) else { continue }
+                figures.append(published)
+            }
         }
-        // DfE names its files after the years they cover; that name is the seed's `source`.
+        // DfE names its files after the years they cover; that name is each record's `source`.
         let source = sourceName ?? years.map { "csww_indicators_\($0.lowerBound)_to_\($0.upperBound).csv" }
-        for index in result.indices { result[index].source = source }
-        return result
+        for index in workforce.indices { workforce[index].source = source }
+        for index in figures.indices { figures[index].source = source }
+        return (workforce, figures)
     }
 }

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// The whole data set as one JSON document, `{"councils":[...],"inspections":[...],"workforce":[...]}`,
+/// The whole data set as one JSON document,
+/// `{"councils":[...],"inspections":[...],"workforce":[...],"figures":[...],"neighbours":[...]}`,
 /// the shape `Importer` reads back. It is produced in chunks on demand, so a large store is
 /// never held as one buffer and a slow client only costs the chunk in flight.
 public enum Exporter {
@@ -10,20 +11,22 @@ public enum Exporter {
     /// the record that crosses it). Returns nil once the document is complete. Safe to call
     /// from any thread; calls are serialised.
     public static func documentChunks(
-        councils: [Council], inspections: [Inspection], workforce: [WorkforceYear],
-        latest: @escaping @Sendable (String) -> Inspection?, pretty: Bool = false, chunkSize: Int = defaultChunkSize
+        councils: [Council], inspections: [Inspection], workforce: [WorkforceYear], figures: [FigureRow] = [],
+        neighbours: [NeighbourList] = [], latest: @escaping @Sendable (String) -> Inspection?, pretty: Bool = false,
+        chunkSize: Int = defaultChunkSize
     ) -> @Sendable () -> [UInt8]? {
-        let stream = ExportStream(councils: councils, inspections: inspections, workforce: workforce, latest: latest,
-                                  pretty: pretty, chunkSize: max(1, chunkSize))
+        let stream = ExportStream(councils: councils, inspections: inspections, workforce: workforce, figures: figures,
+                                  neighbours: neighbours, latest: latest, pretty: pretty, chunkSize: max(1, chunkSize))
         return { stream.next() }
     }
 
     /// The whole document at once (CLI `export`, tests).
     public static func document(
-        councils: [Council], inspections: [Inspection], workforce: [WorkforceYear],
-        latest: @escaping @Sendable (String) -> Inspection? = { _ in nil }
+        councils: [Council], inspections: [Inspection], workforce: [WorkforceYear], figures: [FigureRow] = [],
+        neighbours: [NeighbourList] = [], latest: @escaping @Sendable (String) -> Inspection? = { _ in nil }
     ) -> [UInt8] {
-        let next = documentChunks(councils: councils, inspections: inspections, workforce: workforce, latest: latest)
+        let next = documentChunks(councils: councils, inspections: inspections, workforce: workforce, figures: figures,
+                                  neighbours: neighbours, latest: latest)
         var bytes: [UInt8] = []
         while let chunk = next() { bytes += chunk }
         return bytes
@@ -42,7 +45,7 @@ public enum Exporter {
 /// The position in the export document between chunks.
 private final class ExportStream: Sendable {
     private struct Cursor {
-        enum Section: Int { case start, councils, inspections, workforce, end, done }
+        enum Section: Int { case start, councils, inspections, workforce, figures, neighbours, end, done }
         var section = Section.start
         var index = 0
         var writer = JSONWriter(capacity: 0)
@@ -51,16 +54,20 @@ private final class ExportStream: Sendable {
     private let councils: [Council]
     private let inspections: [Inspection]
     private let workforce: [WorkforceYear]
+    private let figures: [FigureRow]
+    private let neighbours: [NeighbourList]
     private let latest: @Sendable (String) -> Inspection?
     private let chunkSize: Int
     private let cursor: Mutex<Cursor>
 
-    init(councils: [Council], inspections: [Inspection], workforce: [WorkforceYear],
-         latest: @escaping @Sendable (String) -> Inspection?, pretty: Bool, chunkSize: Int) {
+    init(councils: [Council], inspections: [Inspection], workforce: [WorkforceYear], figures: [FigureRow],
+         neighbours: [NeighbourList], latest: @escaping @Sendable (String) -> Inspection?, pretty: Bool, chunkSize: Int) {
         cursor = Mutex(Cursor(writer: JSONWriter(pretty: pretty, capacity: 0)))
         self.councils = councils
         self.inspections = inspections
         self.workforce = workforce
+        self.figures = figures
+        self.neighbours = neighbours
         self.latest = latest
         self.chunkSize = chunkSize
     }
@@ -102,6 +109,28 @@ private final class ExportStream: Sendable {
                 case .workforce:
                     if cursor.index < workforce.count {
                         workforce[cursor.index].writeJSON(into: &cursor.writer)
+                        cursor.index += 1
+                    } else {
+                        cursor.writer.endArray()
+                        cursor.writer.key("figures")
+                        cursor.writer.beginArray()
+                        cursor.section = .figures
+                        cursor.index = 0
+                    }
+                case .figures:
+                    if cursor.index < figures.count {
+                        figures[cursor.index].writeJSON(into: &cursor.writer)
+                        cursor.index += 1
+                    } else {
+                        cursor.writer.endArray()
+                        cursor.writer.key("neighbours")
+                        cursor.writer.beginArray()
+                        cursor.section = .neighbours
+                        cursor.index = 0
+                    }
+                case .neighbours:
+                    if cursor.index < neighbours.count {
+                        neighbours[cursor.index].writeJSON(into: &cursor.writer)
                         cursor.index += 1
                     } else {
                         cursor.writer.endArray()

@@ -1,10 +1,14 @@
 /// What an import produced: records ready for the store, plus the published rows that were
-/// deliberately left out. `councils`, `inspections` and `workforce` are the shape that
-/// `GET /v1/export` writes and `POST /v1/import` reads.
+/// deliberately left out. `councils`, `inspections`, `workforce`, `figures` and `neighbours`
+/// are the shape that `GET /v1/export` writes and `POST /v1/import` reads.
 public struct ImportDocument: Sendable, Equatable {
     public var councils: [Council]
     public var inspections: [Inspection]
     public var workforce: [WorkforceYear]
+    /// Published rows of DfE's tidy files: context indicators, England, regions, joint returns.
+    public var figures: [FigureRow]
+    /// Statistical neighbour lists.
+    public var neighbours: [NeighbourList]
     /// Rows of an official file that were not loaded on purpose (abolished authorities, joint
     /// returns, records already in the store). Published files contain these by design, so they
     /// are reported rather than treated as errors.
@@ -14,11 +18,13 @@ public struct ImportDocument: Sendable, Equatable {
 
     public init(
         councils: [Council] = [], inspections: [Inspection] = [], workforce: [WorkforceYear] = [],
-        skipped: [ImportSkip] = [], format: ImportFormat? = nil
+        figures: [FigureRow] = [], neighbours: [NeighbourList] = [], skipped: [ImportSkip] = [], format: ImportFormat? = nil
     ) {
         self.councils = councils
         self.inspections = inspections
         self.workforce = workforce
+        self.figures = figures
+        self.neighbours = neighbours
         self.skipped = skipped
         self.format = format
     }
@@ -40,7 +46,7 @@ public struct ImportSkip: Sendable, Equatable, CustomStringConvertible {
 
 /// The formats `Importer` recognises, by their header row (CSV) or leading `{` (JSON).
 public enum ImportFormat: String, Sendable, CaseIterable {
-    /// `{"councils":[...],"inspections":[...],"workforce":[...]}`, the export document.
+    /// `{"councils":[...],"inspections":[...],"workforce":[...],"figures":[...],"neighbours":[...]}`, the export document.
     case json
     /// The project's own CSV files, with the headers of `data/*.csv` at the package root.
     case councilsCSV = "councils_csv"
@@ -48,6 +54,11 @@ public enum ImportFormat: String, Sendable, CaseIterable {
     case workforceCSV = "workforce_csv"
     /// DfE's `csww_indicators` file as published.
     case dfeWorkforceCSV = "dfe_workforce_csv"
+    /// Any other DfE tidy file whose columns the measure catalogue maps (children in need,
+    /// children looked after, ONS population, …).
+    case dfeTidyCSV = "dfe_tidy_csv"
+    /// A DfE statistical neighbour model (2025 or 2021 layout).
+    case neighboursCSV = "dfe_neighbours_csv"
     /// A CSV export of one of Ofsted's local-authority inspection-outcome sheets.
     case ofstedCSV = "ofsted_csv"
 }

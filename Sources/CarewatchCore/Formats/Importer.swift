@@ -34,18 +34,22 @@ public enum Importer {
     ///   - syntax: how to read the bytes; nil detects it from the content (`ImportSyntax.detect`).
     ///   - sourceName: the uploaded file's name, recorded as each record's `source` for the
     ///     official formats. When nil, the name is inferred as PROVENANCE.md writes it.
+    ///   - neighbourModel: which model a statistical neighbour file is (`2025`); when nil, the
+    ///     year in `sourceName`.
     public static func parse(
-        _ bytes: [UInt8], as syntax: ImportSyntax? = nil, existing: ImportContext, sourceName: String? = nil
+        _ bytes: [UInt8], as syntax: ImportSyntax? = nil, existing: ImportContext, sourceName: String? = nil, neighbourModel: String? = nil
     ) throws(ImportError) -> ImportDocument {
         switch syntax ?? ImportSyntax.detect(bytes) {
         case .json: return try JSONImport.parse(bytes, existing: existing)
-        case .csv: return try parseCSV(bytes, existing: existing, sourceName: sourceName)
+        case .csv: return try parseCSV(bytes, existing: existing, sourceName: sourceName, neighbourModel: neighbourModel)
         }
     }
 
     /// Which CSV format a header row belongs to.
     static func csvFormat(_ header: CSVHeader) -> ImportFormat? {
         if DfEWorkforceImport.isDfEWorkforce(header) { return .dfeWorkforceCSV }
+        if EESTidyImport.isTidy(header) { return .dfeTidyCSV }
+        if NeighbourImport.layout(of: header) != nil { return .neighboursCSV }
         if OfstedImport.layout(of: header) != nil { return .ofstedCSV }
         if header.contains("code"), header.contains("la_code"), header.contains("kind") { return .councilsCSV }
         if header.contains("council"), header.contains("framework") { return .inspectionsCSV }
@@ -53,7 +57,7 @@ public enum Importer {
         return nil
     }
 
-    static func parseCSV(_ bytes: [UInt8], existing: ImportContext, sourceName: String?) throws(ImportError) -> ImportDocument {
+    static func parseCSV(_ bytes: [UInt8], existing: ImportContext, sourceName: String?, neighbourModel: String?) throws(ImportError) -> ImportDocument {
         let records: [CSVRecord]
         do {
             records = try CSVReader.records(bytes)
@@ -71,7 +75,7 @@ public enum Importer {
         let first = records[headerIndex]
         let header = CSVHeader(first.fields)
         guard let format = csvFormat(header) else {
-            throw ImportError(row: first.line, field: "", message: "the header matches no import format (project CSV of councils, inspections or workforce; DfE csww_indicators; an Ofsted inspection-outcomes sheet)")
+            throw ImportError(row: first.line, field: "", message: "the header matches no import format (project CSV of councils, inspections or workforce; DfE csww_indicators; a DfE tidy file whose columns GET /v1/measures lists; a DfE statistical neighbour model; an Ofsted inspection-outcomes sheet)")
         }
         let rows = records[(headerIndex + 1)...]
         var issues = IssueCollector()
@@ -86,8 +90,14 @@ public enum Importer {
         case .workforceCSV:
             document.workforce = ProjectCSVImport.workforce(rows, header: header, directory: directory, issues: &issues)
         case .dfeWorkforceCSV:
-            document.workforce = DfEWorkforceImport.parse(rows, header: header, directory: directory, sourceName: sourceName,
-                                                          skipped: &document.skipped, issues: &issues)
+            (document.workforce, document.figures) = DfEWorkforceImport.parse(rows, header: header, directory: directory, sourceName: sourceName,
+                                                                              skipped: &document.skipped, issues: &issues)
+        case .dfeTidyCSV:
+            document.figures = EESTidyImport.parse(rows, header: header, directory: directory, sourceName: sourceName,
+                                                   skipped: &document.skipped, issues: &issues)
+        case .neighboursCSV:
+            document.neighbours = NeighbourImport.parse(rows, header: header, layout: NeighbourImport.layout(of: header)!, model: neighbourModel,
+                                                        sourceName: sourceName, skipped: &document.skipped, issues: &issues)
         case .ofstedCSV:
             var ids = InspectionIDAllocator(existing: existing.inspections)
             var matcher = InspectionMatcher(existing.inspections)

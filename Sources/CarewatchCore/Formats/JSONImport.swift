@@ -1,9 +1,9 @@
-/// The JSON import document, `{"councils":[...],"inspections":[...],"workforce":[...]}`: the
-/// shape `GET /v1/export` writes. Each record is decoded and validated by the domain's own
+/// The JSON import document, `{"councils":[...],"inspections":[...],"workforce":[...],
+/// "figures":[...],"neighbours":[...]}`: the shape `GET /v1/export` writes. Each record is decoded and validated by the domain's own
 /// `init(json:)`; this adds what only the whole document can check (council references,
 /// duplicates) and reports every problem with its JSON path (`inspections[3].overall`).
 enum JSONImport {
-    static let sections: Set<String> = ["councils", "inspections", "workforce"]
+    static let sections: Set<String> = ["councils", "inspections", "workforce", "figures", "neighbours"]
 
     /// - Parameter keepingTimestamps: read each council's `updated_at` (a restore, which brings
     ///   records back as they were) instead of leaving it to the store to stamp (an import).
@@ -20,7 +20,7 @@ enum JSONImport {
         }
         var issues = IssueCollector()
         for key in object.keys where !sections.contains(key) {
-            issues.add(row: nil, field: key, "unknown section (expected councils, inspections, workforce)")
+            issues.add(row: nil, field: key, "unknown section (expected councils, inspections, workforce, figures, neighbours)")
         }
         func array(_ key: String) -> [JSONValue] {
             guard let value = object[key] else { return [] }
@@ -33,6 +33,8 @@ enum JSONImport {
         let councilItems = array("councils")
         let inspectionItems = array("inspections")
         let workforceItems = array("workforce")
+        let figureItems = array("figures")
+        let neighbourItems = array("neighbours")
 
         var document = ImportDocument(format: .json)
         var directory = CouncilDirectory(existing.councils)
@@ -110,6 +112,51 @@ enum JSONImport {
                 }
                 indexOfRow[key] = index
                 document.workforce.append(row)
+            } catch {
+                for field in error.errors { issues.add(row: nil, field: "\(path).\(field.field)", field.message) }
+            }
+        }
+
+        var indexOfFigures: [FigureKey: Int] = [:]
+        for (index, item) in figureItems.enumerated() {
+            let path = "figures[\(index)]"
+            do {
+                var row = try FigureRow(json: item)
+                if row.level == .localAuthority {
+                    var codes: [String] = []
+                    for member in row.members {
+                        if let council = directory.council(key: member) {
+                            codes.append(council.code)
+                        } else {
+                            issues.add(row: nil, field: "\(path).area", "no council \(member)")
+                        }
+                    }
+                    guard codes.count == row.members.count else { continue }
+                    row.area = codes.joined(separator: AreaCode.jointSeparator)
+                }
+                if let earlier = indexOfFigures[row.key] {
+                    issues.add(row: nil, field: "\(path).year", "\(row.dataset) \(row.area) \(row.year) is already figures[\(earlier)]")
+                    continue
+                }
+                indexOfFigures[row.key] = index
+                document.figures.append(row)
+            } catch {
+                for field in error.errors { issues.add(row: nil, field: "\(path).\(field.field)", field.message) }
+            }
+        }
+
+        var indexOfList: [String: Int] = [:]
+        for (index, item) in neighbourItems.enumerated() {
+            let path = "neighbours[\(index)]"
+            do {
+                let list = try NeighbourList(json: item)
+                let key = "\(list.model)|\(list.laCode)"
+                if let earlier = indexOfList[key] {
+                    issues.add(row: nil, field: "\(path).la_code", "model \(list.model) list of \(list.laCode) is already neighbours[\(earlier)]")
+                    continue
+                }
+                indexOfList[key] = index
+                document.neighbours.append(list)
             } catch {
                 for field in error.errors { issues.add(row: nil, field: "\(path).\(field.field)", field.message) }
             }

@@ -11,6 +11,12 @@ public enum Change: Sendable, Equatable {
     /// Insert or replace by (council, year).
     case putWorkforce(WorkforceYear)
     case deleteWorkforce(council: String, year: Int)
+    /// Insert or replace by (dataset, area, year): a published row of a DfE tidy file.
+    case putFigures(FigureRow)
+    case deleteFigures(FigureKey)
+    /// Insert or replace by (model, la_code): one council's statistical neighbours.
+    case putNeighbours(NeighbourList)
+    case deleteNeighbours(model: String, laCode: Int)
 }
 
 extension Change {
@@ -40,6 +46,23 @@ extension Change {
             writer.field("op", "delete_workforce")
             writer.field("council", council)
             writer.field("year", year)
+        case .putFigures(let row):
+            writer.field("op", "put_figures")
+            writer.key("value")
+            row.writeStorageJSON(into: &writer)
+        case .deleteFigures(let key):
+            writer.field("op", "delete_figures")
+            writer.field("dataset", key.dataset)
+            writer.field("area", key.area)
+            writer.field("year", key.year)
+        case .putNeighbours(let list):
+            writer.field("op", "put_neighbours")
+            writer.key("value")
+            list.writeStorageJSON(into: &writer)
+        case .deleteNeighbours(let model, let laCode):
+            writer.field("op", "delete_neighbours")
+            writer.field("model", model)
+            writer.field("la_code", laCode)
         }
         writer.endObject()
     }
@@ -61,6 +84,18 @@ extension Change {
                 throw ValidationError(field: "council", message: "missing")
             }
             self = .deleteWorkforce(council: council, year: year)
+        case "put_figures": self = .putFigures(try FigureRow(json: json["value"] ?? .null, storage: true))
+        case "delete_figures":
+            guard let dataset = json["dataset"]?.stringValue, let area = json["area"]?.stringValue, let year = json["year"]?.intValue else {
+                throw ValidationError(field: "dataset", message: "missing")
+            }
+            self = .deleteFigures(FigureKey(dataset: dataset, area: area, year: year))
+        case "put_neighbours": self = .putNeighbours(try NeighbourList(json: json["value"] ?? .null, storage: true))
+        case "delete_neighbours":
+            guard let model = json["model"]?.stringValue, let laCode = json["la_code"]?.intValue else {
+                throw ValidationError(field: "model", message: "missing")
+            }
+            self = .deleteNeighbours(model: model, laCode: laCode)
         default: throw ValidationError(field: "op", message: "unknown operation \(op)")
         }
     }

@@ -83,6 +83,7 @@ public final class Store: @unchecked Sendable {
             } else if loaded.needsCompaction {
                 try store.compact()
             }
+            if options.seedWhenEmpty { try store.addEmbeddedFiguresIfMissing() }
         } catch {
             let failure = error as? StoreError ?? StoreError.unrecoverable("seeding failed: \(error)")
             if store.startedEmpty { store.discard() } else { store.close() }
@@ -118,15 +119,11 @@ public final class Store: @unchecked Sendable {
     /// Loads the embedded default data as one write, then snapshots it.
     private func seed() throws {
         let document = SeedData.defaultDocument()
-        var changes: [Change] = []
-        changes.reserveCapacity(document.councils.count + document.inspections.count + document.workforce.count)
-        changes += document.councils.map(Change.putCouncil)
-        changes += document.inspections.map(Change.putInspection)
-        changes += document.workforce.map(Change.putWorkforce)
+        let changes = document.changes
         // Seeded records are trusted published data: no "not in the future" check, so that a
         // machine whose clock is behind still starts.
         _ = try commitBlocking(checkingDates: false) { _ in (changes, ()) }
-        options.log("seeded \(dataDirectory.path) with the embedded default data: \(document.councils.count) councils, \(document.inspections.count) inspections, \(document.workforce.count) workforce rows")
+        options.log("seeded \(dataDirectory.path) with the embedded default data: \(document.councils.count) councils, \(document.inspections.count) inspections, \(document.workforce.count) workforce rows, \(document.figures.count) published figure rows, \(document.neighbours.count) neighbour lists")
         try compact()
     }
 

@@ -85,6 +85,15 @@ extension StoreState {
             }
             removeWorkforce(council: council.code, year: year)
             return .deleteWorkforce(council: council.code, year: year)
+        case .putFigures(let row):
+            return .putFigures(try putFigures(row, version: sequence))
+        case .deleteFigures(let key):
+            return .deleteFigures(try deleteFigures(key))
+        case .putNeighbours(let list):
+            return .putNeighbours(try putNeighbours(list, version: sequence))
+        case .deleteNeighbours(let model, let laCode):
+            try deleteNeighbours(model: model, laCode: laCode)
+            return change
         }
     }
 
@@ -170,6 +179,7 @@ extension StoreState {
         inspectionsByCouncil[code] = nil
         for row in workforceByCouncil[code] ?? [] { removeWorkforce(council: code, year: row.year) }
         workforceByCouncil[code] = nil
+        removeFigures(ofCouncil: code)
         setLatest(of: code, to: nil)
     }
 

@@ -25,6 +25,12 @@ public struct StoreState: Sendable {
     var workforceByYear: [Int: [String]] = [:]              // sorted council codes
     var workforceRowCount = 0
 
+    // Published figures and neighbour models: see StoreState+Figures.swift.
+    var figureTable: [String: [Int: [String: FigureRow]]] = [:] // dataset → year → area → row
+    var figureRowCount = 0
+    var jointReturnRows: [String: Int] = [:]                   // joint area code → rows held
+    var neighbourLists: [String: [Int: NeighbourList]] = [:]   // model → subject la_code → list
+
     public init() {}
 
     // MARK: councils

@@ -15,8 +15,22 @@ struct EmbedFiles: BuildToolPlugin {
         switch target.name {
         case "CarewatchCore":
             enumName = "EmbeddedSeedData"
+            // The project's council and inspection files, and DfE's files exactly as published
+            // (the seed reads them through the importer users use; see SeedData).
             let directory = context.package.directoryURL.appending(path: "data")
-            inputs = ["councils.csv", "inspections.csv", "workforce.csv", "PROVENANCE.md"].map { directory.appending(path: $0) }
+            inputs = [
+                "councils.csv", "inspections.csv", "PROVENANCE.md",
+                "sources/dfe/csww_indicators_2017_to_2025.csv",
+                "sources/dfe/context/b1_children_in_need_2013_to_2025.csv",
+                "sources/dfe/context/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+                "sources/dfe/context/d3_cpps_subsequent_plan_2013_to_2025.csv",
+                "sources/dfe/context/d5_cpps_at31march_by_duration_2013_to_2025.csv",
+                "sources/dfe/context/cla_number_and_rate_per_10k_children.csv",
+                "sources/dfe/context/la_cla_swcount.csv",
+                "sources/dfe/context/ons_mid-year_population_estimates_2012_to_2024.csv",
+                "sources/dfe/neighbours/sn_model_2025_wide.csv",
+                "sources/dfe/neighbours/New_Statistical_Neighbour_Groupings_April_2021.csv",
+            ].map { directory.appending(path: $0) }
         case "CarewatchAPI":
             // The OpenAPI document, and the dashboard's files (kept as ordinary .html, .css
             // and .js files in Dashboard/, which the target excludes from compilation).

@@ -1,0 +1,171 @@
+/// The published figures (`FigureRow`: DfE's tidy-file rows for councils, joint returns,
+/// regions and England) and the statistical neighbour models (`NeighbourList`): their
+/// collections' reads, the rules their changes obey, and their bulk load from a snapshot.
+///
+/// Figures are bucketed dataset → year → area, so a write copies one small bucket rather
+/// than the whole table (the state is copy-on-write and every commit starts from a copy).
+extension StoreState {
+    // MARK: figures
+
+    public func figures(dataset: String, area: String, year: Int) -> FigureRow? {
+        figureTable[dataset]?[year]?[area]
+    }
+
+    /// Every area's row of a dataset in one year, by area code.
+    public func figureRows(dataset: String, year: Int) -> [String: FigureRow] {
+        figureTable[dataset]?[year] ?? [:]
+    }
+
+    /// Years with at least one row of the dataset, ascending.
+    public func figureYears(dataset: String) -> [Int] {
+        (figureTable[dataset] ?? [:]).keys.sorted()
+    }
+
+    /// By dataset, then area, then year: the order of snapshots and exports.
+    public func figuresAll() -> [FigureRow] {
+        var rows: [FigureRow] = []
+        rows.reserveCapacity(figureRowCount)
+        for dataset in figureTable.keys.sorted() {
+            var byArea: [String: [FigureRow]] = [:]
+            for (_, areas) in figureTable[dataset]! {
+                for (area, row) in areas { byArea[area, default: []].append(row) }
+            }
+            for area in byArea.keys.sorted() { rows += byArea[area]!.sorted { $0.year < $1.year } }
+        }
+        return rows
+    }
+
+    public var figureCount: Int { figureRowCount }
+
+    /// The joint return (one DfE row for two councils) that holds `code`'s figures of a
+    /// dataset in a year, if the council made one.
+    public func jointReturn(containing code: String, dataset: String, year: Int) -> FigureRow? {
+        guard !jointReturnRows.isEmpty, let areas = figureTable[dataset]?[year] else { return nil }
+        for area in jointReturnRows.keys.sorted() where AreaCode.members(of: area).contains(code) {
+            if let row = areas[area] { return row }
+        }
+        return nil
+    }
+
+    /// Joint-return areas held (any dataset or year) that include `code`.
+    public func jointReturnAreas(containing code: String) -> [String] {
+        jointReturnRows.keys.filter { AreaCode.members(of: $0).contains(code) }.sorted()
+    }
+
+    // MARK: neighbour models
+
+    public func neighbourList(model: String, laCode: Int) -> NeighbourList? { neighbourLists[model]?[laCode] }
+
+    /// Every model held, ascending (`["2021", "2025"]`).
+    public var neighbourModels: [String] { neighbourLists.keys.sorted() }
+
+    /// The lists of one model, by subject la_code.
+    public func neighbourLists(model: String) -> [NeighbourList] {
+        (neighbourLists[model] ?? [:]).values.sorted { $0.laCode < $1.laCode }
+    }
+
+    /// By model, then subject la_code.
+    public func neighbourListsAll() -> [NeighbourList] { neighbourModels.flatMap { neighbourLists(model: $0) } }
+
+    public var neighbourListCount: Int { neighbourLists.values.reduce(0) { $0 + $1.count } }
+
+    // MARK: changes
+
+    /// A council row (or each council of a joint return) must name a council the store holds;
+    /// any of its names resolves to its current code.
+    mutating func putFigures(_ given: FigureRow, version: UInt64) throws(ValidationError) -> FigureRow {
+        var row = given
+        if row.level == .localAuthority {
+            var codes: [String] = []
+            for member in row.members {
+                guard let council = council(named: member) else {
+                    throw ValidationError(field: "area", message: "no such council: \(member)")
+                }
+                codes.append(council.code)
+            }
+            row.area = codes.joined(separator: AreaCode.jointSeparator)
+        }
+        let errors = row.validate()
+        if !errors.isEmpty { throw ValidationError(errors) }
+        row.version = version
+        let previous = figureTable[row.dataset]?[row.year]?[row.area]
+        figureTable[row.dataset, default: [:]][row.year, default: [:]][row.area] = row
+        if previous == nil {
+            figureRowCount += 1
+            if row.isJointReturn { jointReturnRows[row.area, default: 0] += 1 }
+        }
+        return row
+    }
+
+    mutating func deleteFigures(_ given: FigureKey) throws(ValidationError) -> FigureKey {
+        var key = given
+        if figures(dataset: key.dataset, area: key.area, year: key.year) == nil, let council = council(named: key.area) {
+            key.area = council.code
+        }
+        guard figures(dataset: key.dataset, area: key.area, year: key.year) != nil else {
+            throw ValidationError(field: "area", message: "no \(key.dataset) figures for \(given.area) in \(key.year)")
+        }
+        removeFigures(key)
+        return key
+    }
+
+    private mutating func removeFigures(_ key: FigureKey) {
+        guard figureTable[key.dataset]?[key.year]?.removeValue(forKey: key.area) != nil else { return }
+        figureRowCount -= 1
+        if AreaCode.isJoint(key.area) {
+            jointReturnRows[key.area, default: 1] -= 1
+            if jointReturnRows[key.area] == 0 { jointReturnRows[key.area] = nil }
+        }
+        if figureTable[key.dataset]?[key.year]?.isEmpty == true { figureTable[key.dataset]?[key.year] = nil }
+        if figureTable[key.dataset]?.isEmpty == true { figureTable[key.dataset] = nil }
+    }
+
+    /// Cascade of a council's deletion: its rows, and the joint returns it was part of.
+    mutating func removeFigures(ofCouncil code: String) {
+        var doomed: [FigureKey] = []
+        for (dataset, years) in figureTable {
+            for (year, areas) in years {
+                if areas[code] != nil { doomed.append(FigureKey(dataset: dataset, area: code, year: year)) }
+                for area in jointReturnRows.keys where areas[area] != nil && AreaCode.members(of: area).contains(code) {
+                    doomed.append(FigureKey(dataset: dataset, area: area, year: year))
+                }
+            }
+        }
+        for key in doomed { removeFigures(key) }
+    }
+
+    mutating func putNeighbours(_ given: NeighbourList, version: UInt64) throws(ValidationError) -> NeighbourList {
+        var list = given
+        let errors = list.validate()
+        if !errors.isEmpty { throw ValidationError(errors) }
+        list.version = version
+        neighbourLists[list.model, default: [:]][list.laCode] = list
+        return list
+    }
+
+    mutating func deleteNeighbours(model: String, laCode: Int) throws(ValidationError) {
+        guard neighbourLists[model]?.removeValue(forKey: laCode) != nil else {
+            throw ValidationError(field: "la_code", message: "model \(model) has no list for \(laCode)")
+        }
+        if neighbourLists[model]?.isEmpty == true { neighbourLists[model] = nil }
+    }
+
+    // MARK: snapshot load
+
+    /// Adds a row read from a snapshot, already applied once, so no rule is re-checked but
+    /// that it is there once.
+    mutating func loadFigureRow(_ row: FigureRow) throws(ValidationError) {
+        guard figureTable[row.dataset]?[row.year]?[row.area] == nil else {
+            throw ValidationError(field: "area", message: "\(row.dataset) \(row.area) \(row.year) appears twice")
+        }
+        figureTable[row.dataset, default: [:]][row.year, default: [:]][row.area] = row
+        counted(row.area)
+    }
+
+    mutating func loadNeighbourList(_ list: NeighbourList) throws(ValidationError) {
+        guard neighbourLists[list.model]?[list.laCode] == nil else {
+            throw ValidationError(field: "la_code", message: "model \(list.model) list of \(list.laCode) appears twice")
+        }
+        neighbourLists[list.model, default: [:]][list.laCode] = list
+    }
+}
