@@ -100,7 +100,7 @@ extension Council {
         writer.endObject()
     }
 
-    private func writeCommonFields(into writer: inout JSONWriter) {
+    func writeCommonFields(into writer: inout JSONWriter) {
         writer.field("code", code)
         writer.field("la_code", laCode)
         writer.field("slug", slug)

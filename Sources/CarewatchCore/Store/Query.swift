@@ -115,6 +115,8 @@ public struct InspectionQuery: Sendable, Equatable {
 
 public struct WorkforceQuery: Sendable, Equatable {
     public var year: Int?
+    /// Only each council's newest row (`year=latest`).
+    public var latestOnly = false
     public var region: Region?
     /// Any name of a council.
     public var council: String?

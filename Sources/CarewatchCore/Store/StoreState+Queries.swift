@@ -105,6 +105,8 @@ extension StoreState {
             guard let rows = workforceByCouncil[code] else { continue }
             if let year = query.year {
                 if let row = rows.first(where: { $0.year == year }) { candidates.append(row) }
+            } else if query.latestOnly {
+                if let row = rows.last { candidates.append(row) }
             } else {
                 candidates += rows
             }
