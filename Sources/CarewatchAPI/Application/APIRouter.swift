@@ -20,6 +20,9 @@ enum APIRouter {
         WorkforceRoutes(context: context).register(in: &router)
         StatisticsRoutes(context: context).register(in: &router)
         RatingSeriesRoutes(context: context).register(in: &router)
+        MeasureRoutes(context: context).register(in: &router)
+        ComparisonRoutes(context: context).register(in: &router)
+        FigureRoutes(context: context).register(in: &router)
         BulkRoutes(context: context, importBodyLimit: importBodyLimit).register(in: &router)
         OperationsRoutes(context: context, metrics: metrics, openConnections: openConnections,
                          engineStatistics: engineStatistics).register(in: &router)

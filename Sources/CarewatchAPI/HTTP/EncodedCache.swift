@@ -46,6 +46,12 @@ final class EncodedCache: Sendable {
         return entry
     }
 
+    /// The entry made for `key` at `stamp`, if there is one (a hit costs no other work).
+    func cached(_ key: String, stamp: Stamp) -> Entry? {
+        guard let entry = entries.withLock({ $0[key] }), entry.stamp == stamp else { return nil }
+        return entry
+    }
+
     /// One resource's JSON (compact or pretty), tagged by its version so that `If-Match`
     /// compares versions whichever variant the client read.
     func resource(_ key: String, stamp: Stamp, pretty: Bool, write: (inout JSONWriter) -> Void) throws(APIError) -> Entry {

@@ -1,6 +1,7 @@
 import HTTPEngine
 
-/// How a GET wants its answer: JSON (compact or `pretty=true`) or, for lists, CSV
+/// How a GET wants its answer: JSON (compact or `pretty=true`) or, for lists, statistics
+/// and comparisons, CSV
 /// (`format=csv` or `Accept: text/csv`). Decided once per request, and part of every cache
 /// key, since each variant has its own bytes and ETag.
 struct Representation: Sendable {
@@ -27,7 +28,7 @@ struct Representation: Sendable {
         case "csv" where csvAllowed:
             format = .csv
         case "csv":
-            throw .badParameter("format", "csv is offered on lists only")
+            throw .badParameter("format", "csv is not offered here (lists, statistics and comparisons offer it)")
         default:
             throw .badParameter("format", "must be json\(csvAllowed ? " or csv" : "")")
         }

@@ -6,7 +6,7 @@ import HTTPEngine
 struct CouncilRoutes {
     let context: APIContext
 
-    static let listParameters: Set<String> = QueryReader.listParameters.union(["region", "kind", "rating", "q"])
+    static let listParameters: Set<String> = QueryReader.listParameters.union(["region", "kind", "rating", "q", "include", "model"])
 
     func register(in router: inout Router) {
         router.add(.get, "/v1/councils", context.read(list))
@@ -28,8 +28,13 @@ struct CouncilRoutes {
         query.q = try reader.string("q", maxLength: 200)
         query.sort = try reader.sort(allowed: CouncilQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
+        let includes = try CouncilRoutes.includes(reader, state)
         return try context.listResponse(request, state) { () throws(QueryError) in try state.councils(query) } json: { council, writer in
-            context.councilJSON(council, state: state, into: &writer)
+            if includes.isEmpty {
+                context.councilJSON(council, state: state, into: &writer)
+            } else {
+                state.writeCouncil(council, includes: includes, into: &writer)
+            }
         } csv: { councils in
             CSVExport.councils(councils, latest: { state.latestInspection(ofCouncil: $0.code) })
         }
@@ -37,9 +42,21 @@ struct CouncilRoutes {
 
     @Sendable func show(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let representation = try Representation(request, csvAllowed: false)
-        _ = try QueryReader(request, allowed: [])
+        let reader = try QueryReader(request, allowed: ["include", "model"])
         let council = try context.council(request, in: state)
-        let entry = try context.councilEntry(council, state: state, pretty: representation.pretty)
+        let includes = try CouncilRoutes.includes(reader, state)
+        guard !includes.isEmpty else {
+            let entry = try context.councilEntry(council, state: state, pretty: representation.pretty)
+            return CacheableResponse.make(entry, representation: representation, request: request)
+        }
+        // Expanded, the answer depends on other records too (its workforce rows, neighbour
+        // lists, other councils' names), so it is cached per store generation and tagged by
+        // its bytes: one response, one ETag.
+        let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
+            var writer = JSONWriter(pretty: representation.pretty, capacity: 4096)
+            state.writeCouncil(council, includes: includes, into: &writer)
+            return writer.bytes
+        }
         return CacheableResponse.make(entry, representation: representation, request: request)
     }
 
@@ -112,6 +129,27 @@ struct CouncilRoutes {
             return ([.deleteCouncil(code: current.code)], ())
         }
         return HTTPResponse(status: .noContent)
+    }
+
+    /// `include=latest_inspection,latest_workforce,neighbours` and, with neighbours, `model`.
+    static func includes(_ reader: QueryReader, _ state: StoreState) throws(APIError) -> CouncilIncludes {
+        var includes = CouncilIncludes()
+        if let text = try reader.string("include") {
+            var seen: Set<String> = []
+            for name in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+                guard CouncilIncludes.names.contains(name) else {
+                    throw .badParameter("include", "names '\(name)'; it takes \(CouncilIncludes.names.joined(separator: ", ")), comma-separated")
+                }
+                guard seen.insert(name).inserted else { throw .badParameter("include", "names \(name) twice") }
+            }
+            includes.latestInspection = seen.contains("latest_inspection")
+            includes.latestWorkforce = seen.contains("latest_workforce")
+            if seen.contains("neighbours") { includes.neighbourModel = try ComparisonRoutes.model(reader, state) }
+        }
+        if includes.neighbourModel == nil, try reader.string("model") != nil {
+            throw .badParameter("model", "applies only with include=neighbours")
+        }
+        return includes
     }
 
     /// 409 when a new or changed council would share a name with another: codes (current and

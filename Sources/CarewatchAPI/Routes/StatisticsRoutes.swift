@@ -1,8 +1,9 @@
 import CarewatchCore
 import HTTPEngine
 
-/// `/v1/stats/ratings` and `/v1/stats/workforce`: the figures a dashboard draws directly.
-/// They are derived from the whole store, so each answer is cached per store generation.
+/// `/v1/stats/ratings` and `/v1/stats/workforce`: the figures a dashboard draws directly, as
+/// JSON or CSV. They are derived from the whole store, so each answer is cached per store
+/// generation.
 struct StatisticsRoutes {
     let context: APIContext
 
@@ -16,7 +17,7 @@ struct StatisticsRoutes {
     }
 
     @Sendable func ratings(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
-        let representation = try Representation(request, csvAllowed: false)
+        let representation = try Representation(request, csvAllowed: true)
         let reader = try QueryReader(request, allowed: ["as_of", "basis"])
         let today = context.clock.today
         let asOf = try reader.date("as_of")
@@ -27,15 +28,17 @@ struct StatisticsRoutes {
         // Without `as_of` the answer is "as of today", so it also changes at midnight.
         let day = asOf == nil ? UInt64(today.year * 10_000 + today.month * 100 + today.day) : 0
         let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation, minor: day)) { () throws(APIError) in
+            let statistics = RatingStatistics.compute(state, asOf: asOf ?? today, basis: basis)
+            if representation.format == .csv { return statistics.csv() }
             var writer = JSONWriter(pretty: representation.pretty)
-            RatingStatistics.compute(state, asOf: asOf ?? today, basis: basis).writeJSON(into: &writer)
+            statistics.writeJSON(into: &writer)
             return writer.bytes
         }
         return CacheableResponse.make(entry, representation: representation, request: request)
     }
 
     @Sendable func workforce(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
-        let representation = try Representation(request, csvAllowed: false)
+        let representation = try Representation(request, csvAllowed: true)
         let reader = try QueryReader(request, allowed: ["year", "by", "grade_at"])
         let year = try reader.integer("year", in: WorkforceRoutes.yearRange)
         let byRating = try reader.choice("by", GroupBy.self) == .rating
@@ -45,8 +48,10 @@ struct StatisticsRoutes {
         }
         let gradeAt: GradeAt = gradeAtChoice == .latest ? .latest : .census
         let entry = try context.cache.entry(for: CacheKey.list(request, representation), stamp: .init(major: state.generation)) { () throws(APIError) in
+            let statistics = WorkforceStatistics.compute(state, year: year, byRating: byRating, gradeAt: gradeAt)
+            if representation.format == .csv { return statistics.csv() }
             var writer = JSONWriter(pretty: representation.pretty)
-            WorkforceStatistics.compute(state, year: year, byRating: byRating, gradeAt: gradeAt).writeJSON(into: &writer)
+            statistics.writeJSON(into: &writer)
             return writer.bytes
         }
         return CacheableResponse.make(entry, representation: representation, request: request)

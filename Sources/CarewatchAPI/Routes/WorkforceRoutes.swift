@@ -19,7 +19,7 @@ struct WorkforceRoutes {
     @Sendable func listAll(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let reader = try QueryReader(request, allowed: QueryReader.listParameters.union(["year", "region", "council"]))
         var query = WorkforceQuery()
-        query.year = try reader.integer("year", in: WorkforceRoutes.yearRange)
+        (query.year, query.latestOnly) = try WorkforceRoutes.year(reader)
         query.region = try reader.choice("region", Region.self)
         if let key = try reader.string("council", maxLength: 100) { query.council = try context.councilFilter(key, in: state) }
         query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
@@ -29,13 +29,24 @@ struct WorkforceRoutes {
 
     @Sendable func listForCouncil(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let council = try context.council(request, in: state)
-        let reader = try QueryReader(request, allowed: QueryReader.listParameters)
+        let reader = try QueryReader(request, allowed: QueryReader.listParameters.union(["year"]))
         var query = WorkforceQuery()
         query.council = council.code
+        (query.year, query.latestOnly) = try WorkforceRoutes.year(reader)
         query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
             ?? SortKey(field: "year", descending: false)
         (query.limit, query.cursor) = try reader.page()
         return try list(request, state, query)
+    }
+
+    /// `year=2025`, or `year=latest` for each council's newest row.
+    static func year(_ reader: QueryReader) throws(APIError) -> (year: Int?, latest: Bool) {
+        guard try reader.string("year") != "latest" else { return (nil, true) }
+        do {
+            return (try reader.integer("year", in: yearRange), false)
+        } catch {
+            throw .badParameter("year", "must be latest or an integer from \(yearRange.lowerBound) to \(yearRange.upperBound)")
+        }
     }
 
     private func list(_ request: HTTPRequest, _ state: StoreState, _ query: WorkforceQuery) throws(APIError) -> HTTPResponse {
