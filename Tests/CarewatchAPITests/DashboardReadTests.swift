@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTestClient
 import XCTest
+@testable import CarewatchAPI
 
 /// Fewer round trips for dashboards: `include=` on councils, `year=latest` on workforce
 /// lists, CSV on the statistics endpoints, and the published rows behind the comparison.
@@ -72,6 +73,9 @@ final class DashboardReadTests: APITestCase {
                 XCTAssertEqual((problem["errors"] as? [[String: Any]])?.first?["field"] as? String, field, path + query)
             }
         }
+        // CSV has fixed columns: an expansion there would be silently dropped, so it is refused.
+        let csv = assertProblem(try server.get("/v1/councils?include=latest_workforce&format=csv"), 400)
+        XCTAssertEqual((csv["errors"] as? [[String: Any]])?.first?["field"] as? String, "include")
     }
 
     func testYearLatestOnWorkforceLists() throws {
@@ -149,5 +153,29 @@ final class DashboardReadTests: APITestCase {
             let problem = assertProblem(try server.get("/v1/figures?\(query)"), 400)
             XCTAssertEqual((problem["errors"] as? [[String: Any]])?.first?["field"] as? String, field, query)
         }
+    }
+}
+
+/// The cache of encoded answers is bounded in bytes as well as entries: comparisons are
+/// large and their keys are client-chosen.
+final class EncodedCacheBudgetTests: XCTestCase {
+    func testTheCacheStartsAgainWhenItsByteBudgetIsReached() throws {
+        let cache = EncodedCache(capacity: 100, byteBudget: 100)
+        var encodings = 0
+        func get(_ key: String, _ size: Int) throws -> EncodedCache.Entry {
+            try cache.entry(for: key, stamp: .init(major: 1)) { () throws(APIError) in
+                encodings += 1
+                return [UInt8](repeating: 0x20, count: size)
+            }
+        }
+        _ = try get("a", 60)
+        _ = try get("a", 60)
+        XCTAssertEqual(encodings, 1, "a hit costs no encoding")
+        _ = try get("b", 30)
+        XCTAssertNotNil(cache.cached("a", stamp: .init(major: 1)))
+        _ = try get("c", 30)
+        XCTAssertNil(cache.cached("a", stamp: .init(major: 1)), "60 + 30 + 30 bytes is over 100: it started again")
+        XCTAssertNotNil(cache.cached("c", stamp: .init(major: 1)))
+        XCTAssertNil(cache.cached("c", stamp: .init(major: 2)), "another generation is a miss")
     }
 }

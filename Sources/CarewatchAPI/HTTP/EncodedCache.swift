@@ -18,13 +18,21 @@ final class EncodedCache: Sendable {
         var headers: [(String, String)] = []
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-    /// Keys include client-chosen query strings, so the table is bounded; when it fills it
-    /// starts again, which costs at most one encoding per hot key.
-    private let capacity: Int
+    private struct Table {
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+    }
 
-    init(capacity: Int = 4096) {
+    private let table = Mutex(Table())
+    /// Keys include client-chosen query strings, so the table is bounded, in entries and in
+    /// bytes (a comparison of every measure is ~140 KB); when either fills it starts again,
+    /// which costs at most one encoding per hot key.
+    private let capacity: Int
+    private let byteBudget: Int
+
+    init(capacity: Int = 4096, byteBudget: Int = 64 << 20) {
         self.capacity = capacity
+        self.byteBudget = byteBudget
     }
 
     /// `etag` names the representation when it has a version of its own (single resources,
@@ -34,21 +42,22 @@ final class EncodedCache: Sendable {
     }
 
     func entry(for key: String, stamp: Stamp, etag: String? = nil, make: () throws(APIError) -> (body: [UInt8], headers: [(String, String)])) throws(APIError) -> Entry {
-        if let cached = entries.withLock({ $0[key] }), cached.stamp == stamp {
-            return cached
-        }
+        if let cached = cached(key, stamp: stamp) { return cached }
         let (body, headers) = try make()
         let entry = Entry(stamp: stamp, body: body, etag: etag ?? ETag.strong(for: body), headers: headers)
-        entries.withLock { table in
-            if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-            table[key] = entry
+        table.withLock { table in
+            if table.entries.count >= capacity || table.bytes + body.count > byteBudget {
+                table.entries.removeAll(keepingCapacity: true)
+                table.bytes = 0
+            }
+            table.bytes += body.count - (table.entries.updateValue(entry, forKey: key)?.body.count ?? 0)
         }
         return entry
     }
 
     /// The entry made for `key` at `stamp`, if there is one (a hit costs no other work).
     func cached(_ key: String, stamp: Stamp) -> Entry? {
-        guard let entry = entries.withLock({ $0[key] }), entry.stamp == stamp else { return nil }
+        guard let entry = table.withLock({ $0.entries[key] }), entry.stamp == stamp else { return nil }
         return entry
     }
 

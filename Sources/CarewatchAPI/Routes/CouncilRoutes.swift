@@ -29,6 +29,9 @@ struct CouncilRoutes {
         query.sort = try reader.sort(allowed: CouncilQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
         let includes = try CouncilRoutes.includes(reader, state)
+        if !includes.isEmpty, try Representation(request, csvAllowed: true).format == .csv {
+            throw .badParameter("include", "applies to JSON answers; the CSV's columns are fixed")
+        }
         return try context.listResponse(request, state) { () throws(QueryError) in try state.councils(query) } json: { council, writer in
             if includes.isEmpty {
                 context.councilJSON(council, state: state, into: &writer)
