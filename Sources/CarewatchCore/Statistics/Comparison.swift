@@ -106,20 +106,21 @@ public struct Comparison: Sendable {
         let regionCouncils = state.councilsByRegion[council.region] ?? []
         var rows: [MeasureRows] = []
         for measure in measures {
+            let reader = MeasureReader(measure)
             let years = state.years(of: measure).filter { year in (from.map { year >= $0 } ?? true) && (to.map { year <= $0 } ?? true) }
             var entries: [Year] = []
             var suppressedValues = 0
             for year in years {
-                let own = state.reading(measure, council: council.code, year: year)
+                let own = state.reading(reader, council: council.code, year: year)
                 if own.status != nil { suppressedValues += 1 }
                 var entry = Year(year: year, council: own, ranked: 0, suppressedCouncils: 0)
-                let previous = state.reading(measure, council: council.code, year: year - 1)
+                let previous = state.reading(reader, council: council.code, year: year - 1)
                 if let now = own.value, let before = previous.value { entry.change = measure.rounded(now - before) }
 
                 var values: [Double] = []
                 values.reserveCapacity(allCouncils.count)
                 for code in allCouncils {
-                    let reading = code == council.code ? own : state.reading(measure, council: code, year: year)
+                    let reading = code == council.code ? own : state.reading(reader, council: code, year: year)
                     if let value = reading.value { values.append(value) } else if reading.status != nil { entry.suppressedCouncils += 1 }
                 }
                 entry.ranked = values.count
@@ -129,7 +130,7 @@ public struct Comparison: Sendable {
                     entry.quartile = quartile(rank: rank, of: values.count)
                 }
                 if let group {
-                    let summary = neighbourSummary(state, group: group, measure: measure, year: year)
+                    let summary = neighbourSummary(state, group: group, reader: reader, year: year)
                     suppressedValues += summary.suppressed
                     entry.neighbours = summary
                 }
@@ -187,6 +188,10 @@ public struct Comparison: Sendable {
     }
 
     static func neighbourSummary(_ state: StoreState, group: NeighbourGroup, measure: Measure, year: Int) -> NeighbourSummary {
+        neighbourSummary(state, group: group, reader: MeasureReader(measure), year: year)
+    }
+
+    static func neighbourSummary(_ state: StoreState, group: NeighbourGroup, reader: MeasureReader, year: Int) -> NeighbourSummary {
         var values: [Double] = []
         var missing: [MissingNeighbour] = []
         var suppressed = 0
@@ -198,7 +203,7 @@ public struct Comparison: Sendable {
                 missing.append(MissingNeighbour(code: member.former?.code, laCode: member.laCode, name: member.name, status: nil, reason: reason))
                 continue
             }
-            let reading = state.reading(measure, council: council.code, year: year)
+            let reading = state.reading(reader, council: council.code, year: year)
             if let area = reading.jointReturn, !joint.contains(area) { joint.append(area) }
             if let value = reading.value {
                 values.append(value)

@@ -50,6 +50,35 @@ public struct AreaReading: Sendable, Equatable {
     public var missing: Int?
 }
 
+/// How to read one measure, resolved once: the comparison reads every council's figure for
+/// every year, so per-reading look-ups of the catalogue, key paths and string matches add up.
+indirect enum MeasureReader: Sendable {
+    /// A figure of councils' own workforce rows (index into `WorkforceYear.figureFields`).
+    case workforce(id: String, figure: Int)
+    /// A figure of a dataset's published rows.
+    case published(dataset: String, id: String)
+    /// A rate per 10,000 computed from two other measures.
+    case rate(Measure, count: MeasureReader, population: MeasureReader, offset: Int)
+    case unknown
+
+    init(_ measure: Measure) {
+        switch measure.origin {
+        case .ratePer10000(let count, let population, let offset):
+            guard let countMeasure = MeasureCatalog.measure(count), let populationMeasure = MeasureCatalog.measure(population) else {
+                self = .unknown
+                return
+            }
+            self = .rate(measure, count: MeasureReader(countMeasure), population: MeasureReader(populationMeasure), offset: offset)
+        case .published, .notPublished:
+            if measure.dataset == "workforce", let index = WorkforceYear.figureFields.firstIndex(of: measure.id) {
+                self = .workforce(id: measure.id, figure: index)
+            } else {
+                self = .published(dataset: measure.dataset, id: measure.id)
+            }
+        }
+    }
+}
+
 extension StoreState {
     /// The years with at least one figure (a number or a symbol) of the measure, for any
     /// area; for a computed measure, the years of its count.
@@ -58,13 +87,10 @@ extension StoreState {
             return years(of: input)
         }
         var years = Set<Int>()
-        if measure.dataset == "workforce", let keyPath = WorkforceYear.figureKeyPath(measure.id) {
-            for (year, codes) in workforceByYear where !years.contains(year) {
-                for code in codes {
-                    if let row = workforce(council: code, year: year), row[keyPath: keyPath] != nil || row.suppressed[measure.id] != nil {
-                        years.insert(year)
-                        break
-                    }
+        if measure.dataset == "workforce", let index = WorkforceYear.figureFields.firstIndex(of: measure.id) {
+            for rows in workforceByCouncil.values {
+                for row in rows where !years.contains(row.year) && (row.figure(at: index) != nil || row.suppressed[measure.id] != nil) {
+                    years.insert(row.year)
                 }
             }
         }
@@ -76,25 +102,33 @@ extension StoreState {
 
     /// A council's own figure, or its joint return's; computed measures from their inputs.
     public func reading(_ measure: Measure, council code: String, year: Int) -> Reading {
-        switch measure.origin {
-        case .ratePer10000(let count, let population, let offset):
-            guard let countMeasure = MeasureCatalog.measure(count), let populationMeasure = MeasureCatalog.measure(population) else { return Reading() }
-            let numerator = reading(countMeasure, council: code, year: year)
-            let denominator = reading(populationMeasure, council: code, year: year + offset)
-            return StoreState.rate(measure, numerator, denominator)
-        case .published, .notPublished:
-            if measure.dataset == "workforce", let row = workforce(council: code, year: year), let keyPath = WorkforceYear.figureKeyPath(measure.id) {
-                if let value = row[keyPath: keyPath] { return Reading(value: value) }
-                return Reading(status: row.suppressed[measure.id])
-            }
-            if let row = figures(dataset: measure.dataset, area: code, year: year) {
-                return Reading(row.cell(measure.id))
-            }
-            if let joint = jointReturn(containing: code, dataset: measure.dataset, year: year) {
-                return Reading(joint.cell(measure.id), jointReturn: joint.area)
-            }
+        reading(MeasureReader(measure), council: code, year: year)
+    }
+
+    func reading(_ reader: MeasureReader, council code: String, year: Int) -> Reading {
+        let dataset: String, id: String
+        switch reader {
+        case .rate(let measure, let count, let population, let offset):
+            return StoreState.rate(measure, reading(count, council: code, year: year), reading(population, council: code, year: year + offset))
+        case .unknown:
             return Reading()
+        case .workforce(let figureID, let index):
+            // Read in place: no copy of the row.
+            if let rows = workforceByCouncil[code], let position = rows.firstIndex(where: { $0.year == year }) {
+                if let value = rows[position].figure(at: index) { return Reading(value: value) }
+                return Reading(status: rows[position].suppressed[figureID])
+            }
+            (dataset, id) = ("workforce", figureID)
+        case .published(let name, let figureID):
+            if let areas = figureTable[name]?[year], let position = areas.index(forKey: code) {
+                return Reading(areas[position].value.cell(figureID))
+            }
+            (dataset, id) = (name, figureID)
         }
+        if let joint = jointReturn(containing: code, dataset: dataset, year: year) {
+            return Reading(joint.cell(id), jointReturn: joint.area)
+        }
+        return Reading()
     }
 
     /// The figure of one published row, computed measures from the same row's area.
@@ -147,20 +181,21 @@ extension StoreState {
         }
         let measures = inputs.compactMap { MeasureCatalog.measure($0) }
         guard measures.count == inputs.count else { return nil }
+        let readers = measures.map { ($0, MeasureReader($0)) }
         var totals: [String: Double] = [:]
         var returns = 0, missing = 0
         var seenJoint = Set<String>()
         for code in councils {
             var values: [String: Double] = [:]
             var joint: String?
-            for input in measures {
+            for (input, reader) in readers {
                 let offset: Int
                 if case .ratePer10000(_, let population, let populationOffset) = measure.pooling, input.id == population {
                     offset = populationOffset
                 } else {
                     offset = 0
                 }
-                let value = reading(input, council: code, year: year + offset)
+                let value = reading(reader, council: code, year: year + offset)
                 if let area = value.jointReturn { joint = area }
                 if let number = value.value { values[input.id] = number }
             }
@@ -189,8 +224,20 @@ extension StoreState {
 }
 
 extension WorkforceYear {
-    /// The field of a workforce measure (the ids are the field names).
-    static func figureKeyPath(_ field: String) -> KeyPath<WorkforceYear, Double?>? {
-        WorkforceYear.figureFields.contains(field) ? WorkforceStatistics.keyPath(field) : nil
+    /// The figure at `index` of `figureFields`, without a key path.
+    func figure(at index: Int) -> Double? {
+        switch index {
+        case 0: return employedFTE
+        case 1: return agencyFTE
+        case 2: return agencyRate
+        case 3: return vacancyFTE
+        case 4: return vacancyRate
+        case 5: return leaversFTE
+        case 6: return turnoverRate
+        case 7: return caseload
+        case 8: return absenceRate
+        case 9: return asyeShare
+        default: return nil
+        }
     }
 }

@@ -40,11 +40,14 @@ extension StoreState {
     /// The joint return (one DfE row for two councils) that holds `code`'s figures of a
     /// dataset in a year, if the council made one.
     public func jointReturn(containing code: String, dataset: String, year: Int) -> FigureRow? {
+        // Called for every council without a row of its own (the comparison ranks all of
+        // them), and joint returns are few: a plain scan, no allocation unless one matches.
         guard !jointReturnRows.isEmpty, let areas = figureTable[dataset]?[year] else { return nil }
-        for area in jointReturnRows.keys.sorted() where AreaCode.members(of: area).contains(code) {
-            if let row = areas[area] { return row }
+        var found: FigureRow?
+        for area in jointReturnRows.keys where area.contains(code) && AreaCode.members(of: area).contains(code) {
+            if let row = areas[area], found.map({ area < $0.area }) ?? true { found = row }
         }
-        return nil
+        return found
     }
 
     /// Joint-return areas held (any dataset or year) that include `code`.
