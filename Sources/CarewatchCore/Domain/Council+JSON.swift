@@ -76,17 +76,30 @@ extension Council {
         writer.beginObject()
         writeCommonFields(into: &writer)
         writer.key("latest_inspection")
-        if let latest {
-            writer.beginObject()
-            writer.field("id", latest.id)
-            writer.field("framework", latest.framework.rawValue)
-            writer.field("published", latest.published?.description)
-            writer.field("overall", latest.overall?.rawValue)
-            writer.endObject()
-        } else {
-            writer.null()
-        }
+        Council.writeLatestSummary(latest, into: &writer)
         writer.field("updated_at", updatedAt.description)
+        writer.endObject()
+    }
+
+    /// `latest_inspection` as a council carries it: id, framework, published, overall; or null.
+    static func writeLatestSummary(_ latest: Inspection?, into writer: inout JSONWriter) {
+        guard let latest else { return writer.null() }
+        writer.beginObject()
+        writer.field("id", latest.id)
+        writer.field("framework", latest.framework.rawValue)
+        writer.field("published", latest.published?.description)
+        writer.field("overall", latest.overall?.rawValue)
+        writer.endObject()
+    }
+
+    /// The council as other answers refer to it: code, la_code, slug, name (and region).
+    func writeReference(into writer: inout JSONWriter, region: Bool = false) {
+        writer.beginObject()
+        writer.field("code", code)
+        writer.field("la_code", laCode)
+        writer.field("slug", slug)
+        writer.field("name", name)
+        if region { writer.field("region", self.region.rawValue) }
         writer.endObject()
     }
 

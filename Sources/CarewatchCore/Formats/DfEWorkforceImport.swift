@@ -37,16 +37,7 @@ enum DfEWorkforceImport {
                 issues.absorb(row)
                 continue
             }
-            let area: TidyArea
-            switch TidyArea.resolve(&row, directory: directory) {
-            case .area(let found): area = found
-            case .skip(let reason):
-                skipped.append(ImportSkip(row: record.line, reason: reason))
-                continue
-            case .invalid:
-                issues.absorb(row)
-                continue
-            }
+            guard let area = TidyArea.resolve(&row, directory: directory, skipped: &skipped, issues: &issues) else { continue }
             let key = "\(area.code)|\(area.year)"
             if let earlier = rowOfKey[key] {
                 issues.add(row: record.line, field: "new_la_code", "\(area.name ?? area.code) \(area.year) is already on row \(earlier)")

@@ -37,16 +37,7 @@ enum EESTidyImport {
                 return columns.isEmpty ? nil : (dataset, columns.map { ($0.measure, $0.column) })
             }
             guard !wanted.isEmpty else { continue }
-            let area: TidyArea
-            switch TidyArea.resolve(&row, directory: directory) {
-            case .area(let found): area = found
-            case .skip(let reason):
-                skipped.append(ImportSkip(row: record.line, reason: reason))
-                continue
-            case .invalid:
-                issues.absorb(row)
-                continue
-            }
+            guard let area = TidyArea.resolve(&row, directory: directory, skipped: &skipped, issues: &issues) else { continue }
             for (dataset, columns) in wanted {
                 let key = FigureKey(dataset: dataset.id, area: area.code, year: area.year)
                 var figures = rows[key] ?? FigureRow(dataset: dataset.id, area: area.code, level: area.level, name: area.name,
@@ -103,6 +94,17 @@ struct TidyArea {
         case area(TidyArea)
         case skip(String)
         case invalid
+    }
+
+    /// The row's area, or nil when the row is reported instead: skipped with its reason, or
+    /// its problems added to `issues`.
+    static func resolve(_ row: inout Row, directory: CouncilDirectory, skipped: inout [ImportSkip], issues: inout IssueCollector) -> TidyArea? {
+        switch resolve(&row, directory: directory) {
+        case .area(let area): return area
+        case .skip(let reason): skipped.append(ImportSkip(row: row.record.line, reason: reason))
+        case .invalid: issues.absorb(row)
+        }
+        return nil
     }
 
     /// Reads `time_period`, `geographic_level` and the codes of a row. Problems are recorded

@@ -22,13 +22,7 @@ extension Comparison {
     public func writeJSON(into writer: inout JSONWriter, state: StoreState) {
         writer.beginObject()
         writer.key("council")
-        writer.beginObject()
-        writer.field("code", council.code)
-        writer.field("la_code", council.laCode)
-        writer.field("slug", council.slug)
-        writer.field("name", council.name)
-        writer.field("region", council.region.rawValue)
-        writer.endObject()
+        council.writeReference(into: &writer, region: true)
         writer.key("with")
         writer.beginArray()
         for name in scope.names { writer.value(name) }

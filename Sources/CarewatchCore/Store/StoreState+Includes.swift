@@ -52,15 +52,8 @@ extension StoreState {
         writer.key("latest_inspection")
         if let latest, includes.latestInspection {
             latest.writeJSON(into: &writer)
-        } else if let latest {
-            writer.beginObject()
-            writer.field("id", latest.id)
-            writer.field("framework", latest.framework.rawValue)
-            writer.field("published", latest.published?.description)
-            writer.field("overall", latest.overall?.rawValue)
-            writer.endObject()
         } else {
-            writer.null()
+            Council.writeLatestSummary(latest, into: &writer)
         }
         writer.field("updated_at", council.updatedAt.description)
         if includes.latestWorkforce {
@@ -87,12 +80,7 @@ extension StoreState {
         let group = Comparison.neighbourGroup(self, council: council, model: model)
         writer.beginObject()
         writer.key("council")
-        writer.beginObject()
-        writer.field("code", council.code)
-        writer.field("la_code", council.laCode)
-        writer.field("slug", council.slug)
-        writer.field("name", council.name)
-        writer.endObject()
+        council.writeReference(into: &writer)
         writer.field("model", model)
         let list = neighbourList(model: model, laCode: group.listOf?.laCode ?? council.laCode)
         writer.field("source", list?.source)
