@@ -41,18 +41,15 @@ extension StoreState {
     /// dataset in a year, if the council made one.
     public func jointReturn(containing code: String, dataset: String, year: Int) -> FigureRow? {
         // Called for every council without a row of its own (the comparison ranks all of
-        // them), and joint returns are few: a plain scan, no allocation unless one matches.
-        guard !jointReturnRows.isEmpty, let areas = figureTable[dataset]?[year] else { return nil }
-        var found: FigureRow?
-        for area in jointReturnRows.keys where area.contains(code) && AreaCode.members(of: area).contains(code) {
-            if let row = areas[area], found.map({ area < $0.area }) ?? true { found = row }
-        }
-        return found
+        // them): one look-up by council, through the index.
+        guard let joint = jointAreasByCouncil[code], let areas = figureTable[dataset]?[year] else { return nil }
+        for area in joint { if let row = areas[area] { return row } }
+        return nil
     }
 
     /// Joint-return areas held (any dataset or year) that include `code`.
     public func jointReturnAreas(containing code: String) -> [String] {
-        jointReturnRows.keys.filter { AreaCode.members(of: $0).contains(code) }.sorted()
+        jointAreasByCouncil[code] ?? []
     }
 
     // MARK: neighbour models
@@ -93,10 +90,7 @@ extension StoreState {
         row.version = version
         let previous = figureTable[row.dataset]?[row.year]?[row.area]
         figureTable[row.dataset, default: [:]][row.year, default: [:]][row.area] = row
-        if previous == nil {
-            figureRowCount += 1
-            if row.isJointReturn { jointReturnRows[row.area, default: 0] += 1 }
-        }
+        if previous == nil { counted(row.area) }
         return row
     }
 
@@ -117,7 +111,13 @@ extension StoreState {
         figureRowCount -= 1
         if AreaCode.isJoint(key.area) {
             jointReturnRows[key.area, default: 1] -= 1
-            if jointReturnRows[key.area] == 0 { jointReturnRows[key.area] = nil }
+            if jointReturnRows[key.area] == 0 {
+                jointReturnRows[key.area] = nil
+                for member in AreaCode.members(of: key.area) {
+                    jointAreasByCouncil[member]?.removeAll { $0 == key.area }
+                    if jointAreasByCouncil[member]?.isEmpty == true { jointAreasByCouncil[member] = nil }
+                }
+            }
         }
         if figureTable[key.dataset]?[key.year]?.isEmpty == true { figureTable[key.dataset]?[key.year] = nil }
         if figureTable[key.dataset]?.isEmpty == true { figureTable[key.dataset] = nil }
@@ -129,7 +129,7 @@ extension StoreState {
         for (dataset, years) in figureTable {
             for (year, areas) in years {
                 if areas[code] != nil { doomed.append(FigureKey(dataset: dataset, area: code, year: year)) }
-                for area in jointReturnRows.keys where areas[area] != nil && AreaCode.members(of: area).contains(code) {
+                for area in jointAreasByCouncil[code] ?? [] where areas[area] != nil {
                     doomed.append(FigureKey(dataset: dataset, area: area, year: year))
                 }
             }
@@ -151,6 +151,15 @@ extension StoreState {
             throw ValidationError(field: "la_code", message: "model \(model) has no list for \(laCode)")
         }
         if neighbourLists[model]?.isEmpty == true { neighbourLists[model] = nil }
+    }
+
+    /// Counts a new row, and indexes a joint return's first row under each of its councils.
+    private mutating func counted(_ area: String) {
+        figureRowCount += 1
+        guard AreaCode.isJoint(area) else { return }
+        jointReturnRows[area, default: 0] += 1
+        guard jointReturnRows[area] == 1 else { return }
+        for member in AreaCode.members(of: area) { SortedIndex.insert(area, into: &jointAreasByCouncil[member, default: []]) }
     }
 
     // MARK: snapshot load

@@ -29,6 +29,7 @@ public struct StoreState: Sendable {
     var figureTable: [String: [Int: [String: FigureRow]]] = [:] // dataset → year → area → row
     var figureRowCount = 0
     var jointReturnRows: [String: Int] = [:]                   // joint area code → rows held
+    var jointAreasByCouncil: [String: [String]] = [:]          // council → joint areas held, sorted
     var neighbourLists: [String: [Int: NeighbourList]] = [:]   // model → subject la_code → list
 
     public init() {}
