@@ -62,6 +62,9 @@ command -v callgrind_control >/dev/null || { echo "needs valgrind (apt-get insta
 start   # seed the data directory and snapshot it outside valgrind
 stop
 start valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.%p" --dump-instr=no
+# /docs is rendered in the background as the server starts; waiting for it keeps that work
+# out of the first batch.
+curl -sf "http://127.0.0.1:$PORT/docs" >/dev/null
 batch() {   # $1 = label: council, compare-cached, or compare-uncached
     curl -sf "http://127.0.0.1:$PORT$COUNCIL_PATH" >/dev/null
     callgrind_control -z "$SERVER" >/dev/null
