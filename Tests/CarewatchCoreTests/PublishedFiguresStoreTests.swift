@@ -85,6 +85,12 @@ final class PublishedFiguresStoreTests: XCTestCase {
                 XCTAssertEqual((error as? ValidationError)?.errors.first?.field, field, "\(error)", file: file, line: line)
             }
         }
+        func refusedAt(_ change: Change, today: CalendarDate, field: String, file: StaticString = #filePath, line: UInt = #line) {
+            var copy = state
+            XCTAssertThrowsError(try copy.apply([change], sequence: 9, at: Timestamp(secondsSince1970: 0), today: today), file: file, line: line) { error in
+                XCTAssertEqual((error as? ValidationError)?.errors.first?.field, field, "\(error)", file: file, line: line)
+            }
+        }
         refused(.putFigures(FigureRow(dataset: "children_in_need", area: "E06000099", level: .localAuthority, year: 2025)), "area")
         refused(.putFigures(FigureRow(dataset: "nonsense", area: "E08000028", level: .localAuthority, year: 2025)), "dataset")
         refused(.putFigures(FigureRow(dataset: "workforce", area: "E08000028", level: .national, year: 2025)), "area")
@@ -101,12 +107,22 @@ final class PublishedFiguresStoreTests: XCTestCase {
         refused(.deleteFigures(FigureKey(dataset: "workforce", area: AreaCode.england, year: 2025)), "area")
         refused(.deleteNeighbours(model: "2025", laCode: 333), "la_code")
 
-        // Deleting a council takes its rows and the joint returns it was part of.
+        // A put of what is held changes nothing: no change applied, no new version.
         _ = try state.apply(Array(Self.records.dropFirst(3)), sequence: 2, at: Timestamp(secondsSince1970: 0))
-        _ = try state.apply([.deleteCouncil(code: "E09000027")], sequence: 3, at: Timestamp(secondsSince1970: 0))
+        let again = try state.apply(Array(Self.records.dropFirst(4)), sequence: 3, at: Timestamp(secondsSince1970: 0))
+        XCTAssertEqual(again, [], "figures, neighbour lists and a workforce row with symbols, all as held")
+        XCTAssertEqual(state.figures(dataset: "workforce", area: AreaCode.england, year: 2025)?.version, 2)
+        var revised = FigureRow(dataset: "workforce", area: AreaCode.england, level: .national, name: "England", year: 2025,
+                                values: ["agency_rate": 13], suppressed: ["asye_share": "x"])
+        XCTAssertEqual(try state.apply([.putFigures(revised)], sequence: 4, at: Timestamp(secondsSince1970: 0)).count, 1, "a symbol that changes is a change")
+        revised.year = 2099
+        refusedAt(.putFigures(revised), today: CalendarDate(year: 2026, month: 1, day: 1)!, field: "year")
+
+        // Deleting a council takes its rows and the joint returns it was part of.
+        _ = try state.apply([.deleteCouncil(code: "E09000027")], sequence: 5, at: Timestamp(secondsSince1970: 0))
         XCTAssertNil(state.figures(dataset: "workforce", area: "E09000021 / E09000027", year: 2025))
         XCTAssertEqual(state.jointReturnAreas(containing: "E09000021"), [])
-        _ = try state.apply([.deleteCouncil(code: "E08000028")], sequence: 4, at: Timestamp(secondsSince1970: 0))
+        _ = try state.apply([.deleteCouncil(code: "E08000028")], sequence: 6, at: Timestamp(secondsSince1970: 0))
         XCTAssertEqual(state.figuresAll().map(\.area), [AreaCode.england])
         XCTAssertEqual(state.neighbourListCount, 1, "a model's list stays: it is DfE's, not the council's")
     }
@@ -147,7 +163,7 @@ final class PublishedFiguresStoreTests: XCTestCase {
             2026,Reporting year,Local authority district,E92000001,England,E12000002,North West,,E07000026,Allerdale,Children in Need,1,1,1,1,1,1,2,1
 
             """
-        let document = try Importer.parse(Array(text.utf8), contentType: "text/csv", existing: ImportContext(councils: councils), sourceName: "b1_children_in_need_2013_to_2026.csv")
+        let document = try Importer.parse(Array(text.utf8), as: .csv, existing: ImportContext(councils: councils), sourceName: "b1_children_in_need_2013_to_2026.csv")
         XCTAssertEqual(document.format, .dfeTidyCSV)
         XCTAssertEqual(document.figures.map(\.area), [AreaCode.england, "E12000005", "E08000028", "E08000038"])
         XCTAssertEqual(document.figures[2].suppressed, ["cin_count": "c"])
@@ -157,32 +173,32 @@ final class PublishedFiguresStoreTests: XCTestCase {
         XCTAssertTrue(document.skipped[0].reason.contains("abolished 1 April 2023; succeeded by Cumberland and Westmorland and Furness"))
 
         let bad = text.replacingOccurrences(of: "Sandwell,Children in Need,1,1,1,1,1,1,c,1", with: "Sandwell,Children in Need,1,1,1,1,1,1,n/a,1")
-        XCTAssertThrowsError(try Importer.parse(Array(bad.utf8), contentType: "text/csv", existing: ImportContext(councils: councils))) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(bad.utf8), as: .csv, existing: ImportContext(councils: councils))) { error in
             let issue = (error as? ImportError)?.issues.first
             XCTAssertEqual(issue?.row, 4)
             XCTAssertEqual(issue?.field, "At31_episodes")
         }
         let notAYear = text.replacingOccurrences(of: "2026,Reporting year,National", with: "202526,Reporting year,National")
-        XCTAssertThrowsError(try Importer.parse(Array(notAYear.utf8), contentType: "text/csv", existing: ImportContext(councils: councils))) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(notAYear.utf8), as: .csv, existing: ImportContext(councils: councils))) { error in
             XCTAssertEqual((error as? ImportError)?.issues.first?.field, "time_period")
         }
     }
 
     func testNeighbourFilesInBothLayouts() throws {
         let text2021 = "LA num,LA Name,LA number,GOInd,GOReg,SN1,SNP,SN2,SNP,\n333,Sandwell,333,8,West Midlands,336,Very Close,909,Close ,\n,,,,,,,,,\n,Old SNs:,,,,,,,,\n"
-        let document = try Importer.parse(Array(text2021.utf8), contentType: "text/csv", existing: ImportContext(), sourceName: "Groupings_April_2021.csv")
+        let document = try Importer.parse(Array(text2021.utf8), as: .csv, existing: ImportContext(), sourceName: "Groupings_April_2021.csv")
         XCTAssertEqual(document.format, .neighboursCSV)
         XCTAssertEqual(document.neighbours, [NeighbourList(model: "2021", laCode: 333, name: "Sandwell",
                                                             neighbours: [.init(laCode: 336, closeness: "Very close"), .init(laCode: 909, closeness: "Close")],
                                                             source: "Groupings_April_2021.csv")])
         XCTAssertEqual(document.skipped.count, 1, "the 'Old SNs:' heading")
         let text2025 = "old_la_code,la_name,region_ind,region_name,SN_1,SN_1P,SN_2,SN_2P\n333,Sandwell,8,West Midlands,336,Very close,810,Close \n"
-        let explicit = try Importer.parse(Array(text2025.utf8), contentType: "text/csv", existing: ImportContext(), neighbourModel: "2025b")
+        let explicit = try Importer.parse(Array(text2025.utf8), as: .csv, existing: ImportContext(), neighbourModel: "2025b")
         XCTAssertEqual(explicit.neighbours.first?.model, "2025b")
         XCTAssertEqual(explicit.neighbours.first?.neighbours.map(\.closeness), ["Very close", "Close"])
         XCTAssertEqual(NeighbourImport.model(fromFileName: "sn_model_2025_wide.csv"), "2025")
         XCTAssertNil(NeighbourImport.model(fromFileName: "neighbours.csv"))
-        XCTAssertThrowsError(try Importer.parse(Array(text2025.utf8), contentType: "text/csv", existing: ImportContext())) { error in
+        XCTAssertThrowsError(try Importer.parse(Array(text2025.utf8), as: .csv, existing: ImportContext())) { error in
             XCTAssertEqual((error as? ImportError)?.issues.first?.field, "model")
         }
     }

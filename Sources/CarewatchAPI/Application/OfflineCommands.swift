@@ -78,6 +78,8 @@ enum OfflineCommands {
         writer.field("councils", restored.councils)
         writer.field("inspections", restored.inspections)
         writer.field("workforce", restored.workforce)
+        writer.field("figures", restored.figures)
+        writer.field("neighbours", restored.neighbours)
         writer.endObject()
         writer.endObject()
         FileHandle.standardOutput.write(Data(writer.bytes + [UInt8(ascii: "\n")]))

@@ -41,6 +41,13 @@ public struct FigureRow: Sendable, Equatable {
 
     public var key: FigureKey { FigureKey(dataset: dataset, area: area, year: year) }
 
+    /// Equal but for the store's own `version`: a put of it changes nothing.
+    public func hasSameContent(as other: FigureRow) -> Bool {
+        var same = other
+        same.version = version
+        return self == same
+    }
+
     /// One measure's cell.
     public func cell(_ measure: String) -> FigureCell {
         if let value = values[measure] { return .number(value) }
@@ -120,6 +127,7 @@ extension FigureRow {
         if !WorkforceYear.plausibleYears.contains(year) {
             errors.append(FieldError(field: "year", message: "must be between \(WorkforceYear.plausibleYears.lowerBound) and \(WorkforceYear.plausibleYears.upperBound)"))
         }
+        errors += TextRules.errors("name", name, limit: 200) + TextRules.errors("source", source, limit: WorkforceYear.sourceLimit)
         let stored = MeasureCatalog.storedMeasureIDs(in: dataset.id)
         for (measure, value) in values {
             guard stored.contains(measure) else {

@@ -37,6 +37,13 @@ public struct NeighbourList: Sendable, Equatable {
         self.version = version
     }
 
+    /// Equal but for the store's own `version`: a put of it changes nothing.
+    public func hasSameContent(as other: NeighbourList) -> Bool {
+        var same = other
+        same.version = version
+        return self == same
+    }
+
     /// DfE spells its bands two ways across models (`Very Close`, `Very close `); carewatch
     /// serves one spelling, the 2025 model's.
     public static func normaliseCloseness(_ text: String) -> String? {
@@ -96,6 +103,7 @@ extension NeighbourList {
         if !(100...999).contains(laCode) {
             errors.append(FieldError(field: "la_code", message: "must be a 3-digit DfE code from 100 to 999"))
         }
+        errors += TextRules.errors("name", name, limit: 200) + TextRules.errors("source", source, limit: WorkforceYear.sourceLimit)
         if !(1...50).contains(neighbours.count) {
             errors.append(FieldError(field: "neighbours", message: "must list 1 to 50 neighbours"))
         }

@@ -108,12 +108,12 @@ extension WorkforceYear {
         return [FieldError(field: "year", message: "\(year) is after the current reporting year \(reportingYear): figures are as at 30 September, so a year's exist from 1 October of it")]
     }
 
-    /// A row must say something: at least one figure, or the source that publishes none for
-    /// the year (as DfE's file does for a council whose figures are all withheld). A row of
-    /// nothing but nulls is refused; DELETE removes a row.
+    /// A row must say something: at least one figure, a figure DfE withheld (`suppressed`, as
+    /// for a council whose figures are all withheld), or the source that publishes none for
+    /// the year. A row of nothing but nulls is refused; DELETE removes a row.
     public func emptinessErrors() -> [FieldError] {
-        guard source == nil, figures.allSatisfy({ $0.value == nil }) else { return [] }
-        return [FieldError(field: "body", message: "carries no figure and no source: give at least one figure (or the source that publishes none for the year); DELETE removes a row")]
+        guard source == nil, suppressed.isEmpty, figures.allSatisfy({ $0.value == nil }) else { return [] }
+        return [FieldError(field: "body", message: "carries no figure, no withheld figure and no source: give at least one figure (or DfE's symbol for one in suppressed, or the source that publishes none for the year); DELETE removes a row")]
     }
 
     private func sum(_ a: Double?, _ b: Double?) -> Double? {

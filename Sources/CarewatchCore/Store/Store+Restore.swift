@@ -9,6 +9,8 @@ extension Store {
         public var councils: Int
         public var inspections: Int
         public var workforce: Int
+        public var figures: Int
+        public var neighbours: Int
         /// Whether data that was there before was replaced.
         public var replaced: Bool
     }
@@ -35,9 +37,7 @@ extension Store {
             let generation = try lastGeneration(in: directory) + 1
             let now = Timestamp.now()
             var state = StoreState()
-            _ = try state.apply(document.councils.map(Change.putCouncil) + document.inspections.map(Change.putInspection)
-                                    + document.workforce.map(Change.putWorkforce),
-                                sequence: generation, at: now)
+            _ = try state.apply(document.changes, sequence: generation, at: now)
             for council in document.councils where council.updatedAt.secondsSince1970 != 0 {
                 state.councilsByCode[council.code]?.updatedAt = council.updatedAt
             }
@@ -47,9 +47,10 @@ extension Store {
             for old in try directory.snapshots() where old.generation != generation { fileSystem.remove(old.path) }
             for segment in try directory.segments() { fileSystem.remove(segment.path) }
             try fileSystem.syncDirectory(path)
-            options.log("restored \(path) at generation \(generation): \(state.councilCount) councils, \(state.inspectionCount) inspections, \(state.workforceCount) workforce rows")
+            options.log("restored \(path) at generation \(generation): \(state.councilCount) councils, \(state.inspectionCount) inspections, \(state.workforceCount) workforce rows, \(state.figureCount) published figure rows, \(state.neighbourListCount) neighbour lists")
             return Restored(generation: generation, councils: state.councilCount, inspections: state.inspectionCount,
-                            workforce: state.workforceCount, replaced: !claim.heldNoData)
+                            workforce: state.workforceCount, figures: state.figureCount, neighbours: state.neighbourListCount,
+                            replaced: !claim.heldNoData)
         } catch {
             if claim.heldNoData { claim.releaseRemovingWhatItMade() }
             throw error

@@ -86,11 +86,11 @@ extension StoreState {
             removeWorkforce(council: council.code, year: year)
             return .deleteWorkforce(council: council.code, year: year)
         case .putFigures(let row):
-            return .putFigures(try putFigures(row, version: sequence))
+            return try putFigures(row, version: sequence, today: today).map(Change.putFigures)
         case .deleteFigures(let key):
             return .deleteFigures(try deleteFigures(key))
         case .putNeighbours(let list):
-            return .putNeighbours(try putNeighbours(list, version: sequence))
+            return try putNeighbours(list, version: sequence).map(Change.putNeighbours)
         case .deleteNeighbours(let model, let laCode):
             try deleteNeighbours(model: model, laCode: laCode)
             return change

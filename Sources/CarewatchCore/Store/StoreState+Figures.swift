@@ -72,8 +72,9 @@ extension StoreState {
     // MARK: changes
 
     /// A council row (or each council of a joint return) must name a council the store holds;
-    /// any of its names resolves to its current code.
-    mutating func putFigures(_ given: FigureRow, version: UInt64) throws(ValidationError) -> FigureRow {
+    /// any of its names resolves to its current code. Nil when the row is already held as it
+    /// is (its version stays). `today` (live writes only) refuses a year still to come.
+    mutating func putFigures(_ given: FigureRow, version: UInt64, today: CalendarDate? = nil) throws(ValidationError) -> FigureRow? {
         var row = given
         if row.level == .localAuthority {
             var codes: [String] = []
@@ -85,10 +86,14 @@ extension StoreState {
             }
             row.area = codes.joined(separator: AreaCode.jointSeparator)
         }
-        let errors = row.validate()
+        var errors = row.validate()
+        if let today, row.year > today.year {
+            errors.append(FieldError(field: "year", message: "\(row.year) is after this year (\(today.year)): no figures are published for it yet"))
+        }
         if !errors.isEmpty { throw ValidationError(errors) }
-        row.version = version
         let previous = figureTable[row.dataset]?[row.year]?[row.area]
+        if let previous, previous.hasSameContent(as: row) { return nil }
+        row.version = version
         figureTable[row.dataset, default: [:]][row.year, default: [:]][row.area] = row
         if previous == nil { counted(row.area) }
         return row
@@ -137,10 +142,12 @@ extension StoreState {
         for key in doomed { removeFigures(key) }
     }
 
-    mutating func putNeighbours(_ given: NeighbourList, version: UInt64) throws(ValidationError) -> NeighbourList {
+    /// Nil when the list is already held as it is (its version stays).
+    mutating func putNeighbours(_ given: NeighbourList, version: UInt64) throws(ValidationError) -> NeighbourList? {
         var list = given
         let errors = list.validate()
         if !errors.isEmpty { throw ValidationError(errors) }
+        if let current = neighbourLists[list.model]?[list.laCode], current.hasSameContent(as: list) { return nil }
         list.version = version
         neighbourLists[list.model, default: [:]][list.laCode] = list
         return list
