@@ -93,6 +93,7 @@ final class PublishedFiguresStoreTests: XCTestCase {
         }
         refused(.putFigures(FigureRow(dataset: "children_in_need", area: "E06000099", level: .localAuthority, year: 2025)), "area")
         refused(.putFigures(FigureRow(dataset: "nonsense", area: "E08000028", level: .localAuthority, year: 2025)), "dataset")
+        refused(.putFigures(FigureRow(dataset: "workforce", area: AreaCode.england, level: .national, year: 2025)), "values")
         refused(.putFigures(FigureRow(dataset: "workforce", area: "E08000028", level: .national, year: 2025)), "area")
         refused(.putFigures(FigureRow(dataset: "workforce", area: "E13000003", level: .regional, year: 2025)), "area")
         refused(.putFigures(FigureRow(dataset: "workforce", area: AreaCode.england, level: .national, year: 2025, values: ["agency_rate": 140])), "values.agency_rate")

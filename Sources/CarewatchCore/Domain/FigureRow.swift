@@ -128,6 +128,9 @@ extension FigureRow {
             errors.append(FieldError(field: "year", message: "must be between \(WorkforceYear.plausibleYears.lowerBound) and \(WorkforceYear.plausibleYears.upperBound)"))
         }
         errors += TextRules.errors("name", name, limit: 200) + TextRules.errors("source", source, limit: WorkforceYear.sourceLimit)
+        if values.isEmpty && suppressed.isEmpty {
+            errors.append(FieldError(field: "values", message: "a row must carry at least one figure, or DfE's symbol for one in suppressed"))
+        }
         let stored = MeasureCatalog.storedMeasureIDs(in: dataset.id)
         for (measure, value) in values {
             guard stored.contains(measure) else {

@@ -71,6 +71,11 @@ enum EESTidyImport {
         result.reserveCapacity(order.count)
         for key in order {
             let figures = rows[key]!
+            // A row whose cells for this dataset are all empty carries nothing to hold.
+            if figures.values.isEmpty && figures.suppressed.isEmpty {
+                skipped.append(ImportSkip(row: firstLine[key], reason: "\(figures.name ?? figures.area) \(figures.year): no \(key.dataset) figure in the row (every cell empty)"))
+                continue
+            }
             guard issues.add(row: firstLine[key], figures.validate()) else { continue }
             result.append(figures)
         }
