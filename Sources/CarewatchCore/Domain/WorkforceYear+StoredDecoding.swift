@@ -2,7 +2,7 @@ extension WorkforceYear {
     /// The members of a stored row in the order `writeStorageJSON` writes them.
     private static let storedKeys: [StoredKey] = [
         "council", "year", "employed_fte", "agency_fte", "agency_rate", "vacancy_fte", "vacancy_rate", "leavers_fte",
-        "turnover_rate", "caseload", "absence_rate", "asye_share", "source", "version",
+        "turnover_rate", "caseload", "absence_rate", "asye_share", "source", "suppressed", "version",
     ].map { StoredKey(Array($0.utf8)) }
 
     /// Decodes one stored row (snapshot or journal form) straight from the parser's bytes,
@@ -60,6 +60,9 @@ extension WorkforceYear {
                     row.source = source
                 }
             case 13:
+                guard let suppressed = storedSuppressed(&parser) else { return nil }
+                row.suppressed = suppressed
+            case 14:
                 guard let version = integer(&parser), version >= 0 else { return nil }
                 row.version = UInt64(version)
             default:
@@ -93,6 +96,39 @@ extension WorkforceYear {
             parser.index += 1
             // council and year are required; the general decoder names whichever is missing.
             return seen & 0b11 == 0b11 ? row : nil
+        }
+    }
+
+    /// `suppressed`: `{}` (nearly every row) or an object of DfE's symbols.
+    private static func storedSuppressed(_ parser: inout Parser) -> [String: String]? {
+        let bytes = parser.bytes
+        guard bytes[parser.index] == UInt8(ascii: "{") else { return nil }
+        parser.index += 1
+        parser.skipWhitespace()
+        var result: [String: String] = [:]
+        guard parser.index < bytes.count else { return nil }
+        if bytes[parser.index] == UInt8(ascii: "}") {
+            parser.index += 1
+            return result
+        }
+        while true {
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\""), let field = try? parser.parseString() else { return nil }
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { return nil }
+            parser.index += 1
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\""), let symbol = try? parser.parseString(),
+                  result.updateValue(symbol, forKey: field) == nil else { return nil }
+            parser.skipWhitespace()
+            guard parser.index < bytes.count else { return nil }
+            if bytes[parser.index] == UInt8(ascii: ",") {
+                parser.index += 1
+                continue
+            }
+            guard bytes[parser.index] == UInt8(ascii: "}") else { return nil }
+            parser.index += 1
+            return result
         }
     }
 
