@@ -75,6 +75,53 @@ final class PushStreamStateTests: XCTestCase {
         XCTAssertTrue(h.shutWrite, "then the connection closes")
     }
 
+    /// A producer with a backlog writes what `room` allows and is called back once the client
+    /// has taken it, so it never passes the bound (and is never cut off) however much waits.
+    func testAProducerPacesABacklogWithRoomAndDrainCalls() {
+        var h = MachineHarness()
+        let producer = Producer()
+        start(&h, producer)
+        _ = h.takeSent()
+        let calls = Counter()
+        XCTAssertEqual(producer.stream.room, 100)
+        producer.stream.whenDrained { calls.add() }
+        XCTAssertEqual(calls.value, 1, "nothing waits: called at once")
+
+        h.socketTakes = 0
+        XCTAssertTrue(producer.stream.write([UInt8](repeating: 0x61, count: 70)))
+        XCTAssertEqual(producer.stream.room, 30)
+        producer.stream.whenDrained { calls.add() }
+        h.streamWoke()
+        XCTAssertEqual(calls.value, 1, "taken by the connection but not by the client")
+        XCTAssertLessThanOrEqual(producer.stream.room, 30)
+        h.socketTakes = 40
+        h.writable()
+        XCTAssertEqual(calls.value, 1, "part of it still unsent")
+        h.socketTakes = nil
+        h.writable()
+        XCTAssertEqual(calls.value, 2, "the client took everything")
+        XCTAssertEqual(producer.stream.room, 100)
+        XCTAssertTrue(producer.reasons.isEmpty)
+
+        h.socketTakes = 0
+        producer.stream.write(Array("b".utf8))
+        producer.stream.whenDrained { calls.add() }
+        h.machine.drain()
+        h.run()
+        h.socketTakes = nil
+        h.writable()
+        XCTAssertEqual(producer.reasons, [.serverShutdown])
+        XCTAssertEqual(calls.value, 2, "an ended stream calls no drain callback")
+        XCTAssertEqual(producer.stream.room, 0)
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
     func testTheBoundCountsWhatTheSocketHasNotTaken() {
         var h = MachineHarness()
         let producer = Producer()

@@ -14,6 +14,10 @@ import Synchronization
 ///   stalled, or the request was HEAD); what `onEnd` returns is ignored.
 /// A stream the producer ends with `finish()` gets no call.
 ///
+/// A producer with a backlog (an event stream resumed from far back, or a burst of events)
+/// paces it to the client instead of writing ahead: it writes what `room` allows, then asks
+/// `whenDrained` to be called back once the client has taken it.
+///
 /// The response deadline stops applying once the head is sent; the write deadlines (nothing
 /// taken for `writeTimeout`, or slower than the minimum data rate while bytes wait) do apply.
 public final class ResponseStream: Sendable {
@@ -39,6 +43,8 @@ public final class ResponseStream: Sendable {
         var wake: (@Sendable () -> Void)? = nil
         var wakeScheduled = false
         var status = Status.open
+        /// Called once everything written has gone to the socket (`whenDrained`).
+        var drained: (@Sendable () -> Void)? = nil
     }
 
     public init(bufferLimit: Int = 64 * 1024, onEnd: @escaping @Sendable (EndReason) -> [UInt8]? = { _ in nil }) {
@@ -77,6 +83,28 @@ public final class ResponseStream: Sendable {
     /// False once the stream takes no more chunks.
     public var isOpen: Bool { state.withLock { $0.status == .open } }
 
+    /// Bytes that can be written now without passing `bufferLimit` (0 once the stream is not open).
+    public var room: Int {
+        state.withLock { $0.status == .open ? max(0, bufferLimit - $0.pending.count - $0.unsent) : 0 }
+    }
+
+    /// Calls `action` once, as soon as the client has taken every byte written so far: on an
+    /// event-loop thread, or at once on the caller's if it already has. Never called once the
+    /// stream has ended (`onEnd` says so instead). A later call replaces an earlier one that
+    /// has not run. `action` must not block.
+    public func whenDrained(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { s -> Bool in
+            guard s.status == .open else { return false }
+            if s.pending.isEmpty && s.unsent == 0 {
+                s.drained = nil
+                return true
+            }
+            s.drained = action
+            return false
+        }
+        if now { action() }
+    }
+
     /// One wake-up at a time: the connection takes everything pending when it runs.
     private static func claimWake(_ s: inout State) -> (@Sendable () -> Void)? {
         guard let wake = s.wake, !s.wakeScheduled else { return nil }
@@ -113,9 +141,16 @@ public final class ResponseStream: Sendable {
         }
     }
 
-    /// How many of the stream's bytes the connection still holds unsent.
+    /// How many of the stream's bytes the connection still holds unsent; once none are (and
+    /// nothing waits to be taken), the producer's `whenDrained` call runs.
     func noteUnsent(_ bytes: Int) {
-        state.withLock { $0.unsent = bytes }
+        let drained = state.withLock { s -> (@Sendable () -> Void)? in
+            s.unsent = bytes
+            guard bytes == 0, s.pending.isEmpty, s.status == .open, let drained = s.drained else { return nil }
+            s.drained = nil
+            return drained
+        }
+        drained?()
     }
 
     /// Ends the stream for the engine's reason and returns the producer's final chunk.
@@ -126,6 +161,7 @@ public final class ResponseStream: Sendable {
             let finished = s.status == .finished
             s.status = .ended
             s.wake = nil
+            s.drained = nil
             s.pending = []
             return !finished
         }
