@@ -1,6 +1,11 @@
 /// One committed write, as one line of a journal segment:
 ///
-///     {"seq":42,"at":1763892000,"changes":[{"op":"put_council","value":{…}}],"crc32":"1a2b3c4d"}
+///     {"seq":42,"at":1763892000,"origin":{"kind":"write",…},"change_seq":[1201,1201],"changes":[{"op":"put_council","value":{…}}],"crc32":"1a2b3c4d"}
+///
+/// `origin` says what made the write and `change_seq` the change-feed numbers its records
+/// got (first and last), so replay rebuilds history exactly as it was served. Both are
+/// optional: a journal written before carewatch kept history has neither, and replay then
+/// numbers its changes after the ones before.
 ///
 /// The CRC covers every byte before `,"crc32":` so a torn or bit-flipped record is detected
 /// before its JSON is trusted; the line is still plain JSON for people and tools.
@@ -8,6 +13,8 @@ struct JournalRecord: Sendable {
     var sequence: UInt64
     var at: Timestamp
     var changes: [Change]
+    var origin: Origin? = nil
+    var changeSequence: ClosedRange<UInt64>? = nil
 
     static let checksumSuffixLength = 20   // ,"crc32":"xxxxxxxx"}
 
@@ -17,6 +24,17 @@ struct JournalRecord: Sendable {
         writer.append(integer: Int64(sequence))
         writer.appendRaw(",\"at\":")
         writer.append(integer: at.secondsSince1970)
+        if let origin {
+            writer.appendRaw(",\"origin\":")
+            origin.writeStorageJSON(into: &writer)
+        }
+        if let changeSequence {
+            writer.appendRaw(",\"change_seq\":[")
+            writer.append(integer: Int64(changeSequence.lowerBound))
+            writer.appendRaw(",")
+            writer.append(integer: Int64(changeSequence.upperBound))
+            writer.appendRaw("]")
+        }
         writer.appendRaw(",\"changes\":")
         writer.beginArray()
         for change in changes { change.writeJSON(into: &writer) }
@@ -54,7 +72,17 @@ struct JournalRecord: Sendable {
         for value in changeValues {
             do { changes.append(try Change(journal: value)) } catch { return .failure(JournalDamage("undecodable change: \(error)")) }
         }
-        return .success(JournalRecord(sequence: UInt64(sequence), at: Timestamp(secondsSince1970: Int64(at)), changes: changes))
+        var record = JournalRecord(sequence: UInt64(sequence), at: Timestamp(secondsSince1970: Int64(at)), changes: changes)
+        if let origin = json["origin"] {
+            do { record.origin = try Origin(storage: origin) } catch { return .failure(JournalDamage("undecodable origin: \(error)")) }
+        }
+        if let range = json["change_seq"] {
+            guard let bounds = range.arrayValue?.compactMap(\.intValue), bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] else {
+                return .failure(JournalDamage("change_seq is not [first, last]"))
+            }
+            record.changeSequence = UInt64(bounds[0])...UInt64(bounds[1])
+        }
+        return .success(record)
     }
 }
 

@@ -123,12 +123,17 @@ struct FileSystem: Sendable {
     func remove(_ path: String) { _ = unlink(path) }
 
     func readFile(_ path: String) throws(StoreError) -> [UInt8] {
+        try readPrefix(path, count: .max)
+    }
+
+    /// The first `count` bytes of the file (fewer if it is shorter).
+    func readPrefix(_ path: String, count limit: Int) throws(StoreError) -> [UInt8] {
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StoreError.io(operation: "open", path: path, errno: errno) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw StoreError.io(operation: "stat", path: path, errno: errno) }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size), limit))
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeMutableBytes { buffer in

@@ -81,7 +81,8 @@ enum Recovery {
         var replayed = 0
         for record in outcome.records {
             do {
-                _ = try state.apply(record.changes, sequence: record.sequence, at: record.at)
+                _ = try state.apply(record.changes, sequence: record.sequence, at: record.at, origin: record.origin,
+                                    firstChange: record.changeSequence?.lowerBound)
                 replayed += 1
             } catch {
                 let message = "journal record \(record.sequence) cannot be applied to the state before it: \(error)"

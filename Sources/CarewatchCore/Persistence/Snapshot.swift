@@ -7,8 +7,13 @@ import Darwin
 
 /// A snapshot file: one header line, then the JSON document.
 ///
-///     carewatch-snapshot 1 generation=1234 committed_at=1763892000 length=456789 crc32=89abcdef
-///     {"generation":1234,"councils":[…],"inspections":[…],"workforce":[…]}
+///     carewatch-snapshot 1 generation=1234 committed_at=1763892000 changes=5678 length=456789 crc32=89abcdef
+///     {"generation":1234,"change_sequence":5678,"history_floor":0,"councils":[…],…,"history":[…]}
+///
+/// `change_sequence` is the newest change's number in the change feed and `history_floor`
+/// the last one no longer held (both absent in snapshots written before history: the
+/// sequence then starts from the generation). The header repeats the sequence so that a
+/// restore can continue it from the file names and headers alone.
 ///
 /// The document has one array per `SnapshotSection`. Every section comes from one immutable
 /// `StoreState`, so a snapshot is one consistent generation. The checksum covers the JSON
@@ -27,7 +32,7 @@ enum Snapshot {
         let fileSystem = directory.fileSystem
         let descriptor = try fileSystem.open(temporaryPath, create: true, truncate: true)
         func header(length: Int, crc: UInt32) -> [UInt8] {
-            Array("\(magic) generation=\(state.generation) committed_at=\(state.committedAt.secondsSince1970) length=\(DataDirectory.padded(UInt64(length))) crc32=\(CRC32.hex(crc))\n".utf8)
+            Array("\(magic) generation=\(state.generation) committed_at=\(state.committedAt.secondsSince1970) changes=\(state.history.latest) length=\(DataDirectory.padded(UInt64(length))) crc32=\(CRC32.hex(crc))\n".utf8)
         }
         do throws(StoreError) {
             try fileSystem.writeAll(descriptor, header(length: 0, crc: 0), path: temporaryPath)
@@ -35,6 +40,10 @@ enum Snapshot {
             output.writer.beginObject()
             output.writer.key("generation")
             output.writer.value(state.generation)
+            output.writer.key("change_sequence")
+            output.writer.value(state.history.latest)
+            output.writer.key("history_floor")
+            output.writer.value(state.history.floor)
             for section in SnapshotSection.all {
                 output.writer.key(section.name)
                 output.writer.beginArray()
@@ -75,12 +84,7 @@ enum Snapshot {
         let bytes = file.bytes
         guard let newline = bytes.prefix(4096).firstIndex(of: 0x0A) else { throw bad("no header line") }
         let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<newline]), as: UTF8.self)
-        guard line.hasPrefix(magic + " ") else { throw bad("not a carewatch snapshot header") }
-        var fields: [String: String] = [:]
-        for part in line.dropFirst(magic.count + 1).split(separator: " ") {
-            let pair = part.split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
-        }
+        guard let fields = headerFields(line) else { throw bad("not a carewatch snapshot header") }
         guard let generation = fields["generation"].flatMap(UInt64.init), let length = fields["length"].flatMap(Int.init),
               let expectedCRC = fields["crc32"], let committed = fields["committed_at"].flatMap(Int64.init) else {
             throw bad("header lacks generation, committed_at, length or crc32")
@@ -95,13 +99,24 @@ enum Snapshot {
         state.generation = generation
         state.committedAt = Timestamp(secondsSince1970: committed)
         var documentGeneration: UInt64?
+        var changeSequence: UInt64?
+        var historyFloor: UInt64?
         var decodeFailure: String?
         do {
             let byName = Dictionary(uniqueKeysWithValues: SnapshotSection.all.map { ($0.name, $0) })
             try JSONParser.streamObject(body) { key, parser in
-                if key == "generation" {
+                switch key {
+                case "generation":
                     documentGeneration = try parser.parseValue(depth: 1).intValue.map(UInt64.init)
                     return
+                case "change_sequence":
+                    changeSequence = try parser.parseValue(depth: 1).intValue.map(UInt64.init)
+                    return
+                case "history_floor":
+                    historyFloor = try parser.parseValue(depth: 1).intValue.map(UInt64.init)
+                    return
+                default:
+                    break
                 }
                 guard let section = byName[key] else {
                     throw SnapshotProblem("\"\(key)\" is not a collection this version of carewatch knows (written by a newer one?)")
@@ -111,6 +126,13 @@ enum Snapshot {
                 parser = elements.parser
             }
             for section in SnapshotSection.all { try section.finish(&state) }
+            // Before history, the feed's numbers start from the generation (each write made at
+            // least one change), so they still only grow.
+            let latest = changeSequence ?? generation
+            guard state.history.latest <= latest, (historyFloor ?? latest) <= latest else {
+                throw SnapshotProblem("history runs past change_sequence \(latest)")
+            }
+            state.history.finishLoading(floor: historyFloor ?? latest, latest: latest)
         } catch let error as ValidationError {
             decodeFailure = "record does not decode: \(error)"
         } catch let error as SnapshotProblem {
@@ -122,6 +144,27 @@ enum Snapshot {
         if let decodeFailure { throw bad(decodeFailure) }
         guard documentGeneration == generation else { throw bad("generation in the body does not match the header") }
         return state
+    }
+}
+
+extension Snapshot {
+    /// The header line's fields (`generation`, `committed_at`, `changes`, …), or nil when the
+    /// line is not a snapshot header.
+    static func headerFields(_ line: String) -> [String: String]? {
+        guard line.hasPrefix(magic + " ") else { return nil }
+        var fields: [String: String] = [:]
+        for part in line.dropFirst(magic.count + 1).split(separator: " ") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
+        }
+        return fields
+    }
+
+    /// The newest change sequence a snapshot file's header names, reading nothing else (nil
+    /// when the file cannot be read or names none).
+    static func changeSequence(path: String, fileSystem: FileSystem) -> UInt64? {
+        guard let bytes = try? fileSystem.readPrefix(path, count: 4096), let newline = bytes.firstIndex(of: 0x0A) else { return nil }
+        return headerFields(String(decoding: bytes[..<newline], as: UTF8.self))?["changes"].flatMap(UInt64.init)
     }
 }
 

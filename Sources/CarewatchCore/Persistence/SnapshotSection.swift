@@ -16,7 +16,7 @@ struct SnapshotSection: Sendable {
     let finish: @Sendable (inout StoreState) throws -> Void
 
     /// Every section, in the order written and finished (councils first: the others refer to them).
-    static let all: [SnapshotSection] = [.councils, .inspections, .workforce, .figures, .neighbours]
+    static let all: [SnapshotSection] = [.councils, .inspections, .workforce, .figures, .neighbours, .releases, .history]
 
     static let councils = SnapshotSection(name: "councils", write: { state, output throws(StoreError) in
         for council in state.councilsAll() { council.writeStorageJSON(into: &output.writer) }

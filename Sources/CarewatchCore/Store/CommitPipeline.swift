@@ -9,6 +9,10 @@ public struct CommittedRecord: Sendable, Equatable {
     public let committedAt: Timestamp
     /// As applied: council names resolved to codes, generated ids filled in.
     public let changes: [Change]
+    /// What made the write (nil when not said).
+    public let origin: Origin?
+    /// The change-feed numbers of the records it changed (`StoreState.history`).
+    public let changeSequence: ClosedRange<UInt64>
 }
 
 /// What a write gets back once it is durable.
@@ -120,9 +124,9 @@ final class CommitPipeline: @unchecked Sendable {
     ///
     /// A write whose puts all match the stored records changes nothing (`StoreState.apply`
     /// leaves them out): it journals nothing, moves no version, and completes with the state
-    /// it read once that is durable. `checkingDates: false` (seeding) skips the rules about
-    /// "today".
-    func submit<T: Sendable>(checkingDates: Bool = true, _ transaction: (StoreState) throws -> (changes: [Change], result: T),
+    /// it read once that is durable. The transaction also says what made the write (its
+    /// origin, journaled with it).
+    func submit<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T, origin: Origin?),
                              completion: @escaping @Sendable (Settlement<T>) -> Void) throws {
         condition.lock()
         if let closedReason {
@@ -134,18 +138,20 @@ final class CommitPipeline: @unchecked Sendable {
         condition.unlock()
 
         let outcome = try transaction(base)
+        let origin = outcome.origin
         var next = base
         var record: CommittedRecord?
         var bytes: [UInt8] = []
         if !outcome.changes.isEmpty {
             let sequence = base.generation + 1
             let now = clock.now()
-            let resolved = try next.apply(outcome.changes, sequence: sequence, at: now, today: checkingDates ? now.date : nil)
+            let resolved = try next.apply(outcome.changes, sequence: sequence, at: now, today: now.date, origin: origin)
             if resolved.isEmpty {
                 next = base
             } else {
-                record = CommittedRecord(sequence: sequence, committedAt: now, changes: resolved)
-                bytes = JournalRecord(sequence: sequence, at: now, changes: resolved).encode()
+                let changeSequence = (base.history.latest + 1)...next.history.latest
+                record = CommittedRecord(sequence: sequence, committedAt: now, changes: resolved, origin: origin, changeSequence: changeSequence)
+                bytes = JournalRecord(sequence: sequence, at: now, changes: resolved, origin: origin, changeSequence: changeSequence).encode()
             }
         }
         let result = outcome.result

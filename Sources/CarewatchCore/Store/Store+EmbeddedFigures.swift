@@ -12,7 +12,7 @@ extension Store {
             row.level != .localAuthority || row.members.allSatisfy { state.council(named: $0) != nil }
         }
         let changes = figures.map(Change.putFigures) + document.neighbours.map(Change.putNeighbours)
-        _ = try apply(changes)
+        _ = try apply(changes, origin: .seed)
         options.log("added the embedded published figures (\(figures.count) rows) and neighbour models (\(document.neighbours.count) lists) to \(directory), which held none")
     }
 }

@@ -34,10 +34,16 @@ extension Store {
             if !foreign.isEmpty { throw StoreError.foreignFiles(directory: path, names: foreign) }
             if !claim.heldNoData && !replace { throw StoreError.holdsData(directory: path) }
 
-            let generation = try lastGeneration(in: directory) + 1
+            let replaced = try lastNumbers(in: directory)
+            let generation = replaced.generation + 1
             let now = Timestamp.now()
             var state = StoreState()
             _ = try state.apply(document.changes, sequence: generation, at: now)
+            // The restored data did not come about by changes the feed could list: its history
+            // starts empty, numbered after every change the replaced data had (one number is
+            // skipped when data was replaced, so a consumer that followed it is told its
+            // position is gone and reads afresh).
+            state.history.restart(after: replaced.change + (claim.heldNoData ? 0 : 1))
             for council in document.councils where council.updatedAt.secondsSince1970 != 0 {
                 state.councilsByCode[council.code]?.updatedAt = council.updatedAt
             }
@@ -57,15 +63,24 @@ extension Store {
         }
     }
 
-    /// The highest generation any file in the directory speaks of, read from snapshot names and
-    /// journal records alone, so that even damaged data can be replaced.
-    private static func lastGeneration(in directory: DataDirectory) throws(StoreError) -> UInt64 {
+    /// The highest generation and change sequence any file in the directory speaks of, read
+    /// from snapshot names and headers and journal records alone, so that even damaged data
+    /// can be replaced. Every write changed at least one record, so the change sequence is at
+    /// least the generation, whatever a damaged file hides.
+    private static func lastNumbers(in directory: DataDirectory) throws(StoreError) -> (generation: UInt64, change: UInt64) {
         var last = try directory.snapshots().last?.generation ?? 0
+        var change: UInt64 = 0
+        for snapshot in try directory.snapshots() {
+            change = max(change, Snapshot.changeSequence(path: snapshot.path, fileSystem: directory.fileSystem) ?? 0)
+        }
         for segment in try directory.segments() {
             if segment.firstSequence > 0 { last = max(last, segment.firstSequence - 1) }
             let scanned = try JournalScanner.scan(path: segment.path, firstSequence: segment.firstSequence, fileSystem: directory.fileSystem)
-            for case .record(let record, _) in scanned.entries { last = max(last, record.sequence) }
+            for case .record(let record, _) in scanned.entries {
+                last = max(last, record.sequence)
+                change = max(change, record.changeSequence?.upperBound ?? 0)
+            }
         }
-        return last
+        return (last, max(change, last))
     }
 }

@@ -57,7 +57,7 @@ public final class Store: @unchecked Sendable {
     /// held no data is left as it was found.
     public static func open(_ claim: DataDirectoryClaim, options: StoreOptions = .init()) throws(StoreError) -> Store {
         let dataDirectory = DataDirectory(path: claim.path, fileSystem: claim.fileSystem)
-        let loaded: Recovery.Loaded
+        var loaded: Recovery.Loaded
         let journal: JournalWriter
         do throws(StoreError) {
             try dataDirectory.removeTemporaryFiles()
@@ -65,6 +65,13 @@ public final class Store: @unchecked Sendable {
             if loaded.isEmpty && !options.startEmpty { throw StoreError.empty(directory: claim.path) }
             // Files that hold no record (an empty journal, a torn first write) are no data.
             if loaded.isEmpty { claim.heldNoData = true }
+            if loaded.isEmpty && options.seedWhenEmpty {
+                // The embedded data is built in memory, release by release, and lands as one
+                // snapshot (below): the same state a replay of its imports would give.
+                loaded.state = SeedData.seededState(at: options.clock.now())
+                loaded.needsCompaction = true
+            }
+            loaded.state.history = loaded.state.history.detached(retention: options.retainedChanges)
             if let last = loaded.lastSegment {
                 journal = try JournalWriter(directory: dataDirectory, path: last.path, firstSequence: last.firstSequence, size: last.length)
             } else {
@@ -78,11 +85,8 @@ public final class Store: @unchecked Sendable {
         store.startedEmpty = loaded.isEmpty
         store.start(state: loaded.state, journal: journal)
         do {
-            if loaded.isEmpty && options.seedWhenEmpty {
-                try store.seed()
-            } else if loaded.needsCompaction {
-                try store.compact()
-            }
+            if loaded.needsCompaction { try store.compact() }
+            if loaded.isEmpty && options.seedWhenEmpty { store.options.log(SeedData.seedSummary(loaded.state, directory: dataDirectory.path)) }
             if options.seedWhenEmpty { try store.addEmbeddedFiguresIfMissing() }
         } catch {
             let failure = error as? StoreError ?? StoreError.unrecoverable("seeding failed: \(error)")
@@ -116,17 +120,6 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    /// Loads the embedded default data as one write, then snapshots it.
-    private func seed() throws {
-        let document = SeedData.defaultDocument()
-        let changes = document.changes
-        // Seeded records are trusted published data: no "not in the future" check, so that a
-        // machine whose clock is behind still starts.
-        _ = try commitBlocking(checkingDates: false) { _ in (changes, ()) }
-        options.log("seeded \(dataDirectory.path) with the embedded default data: \(document.councils.count) councils, \(document.inspections.count) inspections, \(document.workforce.count) workforce rows, \(document.figures.count) published figure rows, \(document.neighbours.count) neighbour lists")
-        try compact()
-    }
-
     // MARK: reading
 
     /// The latest durable state. Cheap (a retained reference copy), never blocks on I/O.
@@ -136,13 +129,16 @@ public final class Store: @unchecked Sendable {
         let state = self.state
         let snapshot = snapshotInfo.withLock { $0 }
         let counters = pipeline.statistics
+        let history = state.history.view()
         let segments = (try? dataDirectory.segments()) ?? []
         let bytes = segments.reduce(0) { $0 + (dataDirectory.fileSystem.fileSize($1.path) ?? 0) }
         return StoreStatistics(generation: state.generation, councils: state.councilCount, inspections: state.inspectionCount,
                                workforceRows: state.workforceCount, journalBytes: bytes, journalSegments: segments.count,
                                lastSnapshotGeneration: snapshot?.generation, lastSnapshotAt: snapshot?.at,
                                changesSinceSnapshot: scheduler.changesSinceSnapshot, commits: counters.commits, syncs: counters.syncs,
-                               failedCommits: counters.failed, largestBatch: counters.largestBatch)
+                               failedCommits: counters.failed, largestBatch: counters.largestBatch,
+                               historyChanges: history.count, latestChange: history.latest, oldestChange: history.oldest,
+                               historyRetention: options.retainedChanges)
     }
 
     /// Calls `subscriber` with every batch of records made durable from now on, in sequence
@@ -163,6 +159,8 @@ public final class Store: @unchecked Sendable {
     /// throws `ValidationError`; an I/O failure throws `StoreError` and nothing is applied. A
     /// write whose puts all match the stored records changes nothing: it journals nothing,
     /// moves no version and returns the state it read, once that is durable.
+    ///
+    /// The write's origin is `Origin.current` (the API sets it for each request).
     nonisolated(nonsending)
     public func write<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) async throws -> (result: T, state: StoreState) {
         let committed = try await commit(transaction)
@@ -180,7 +178,18 @@ public final class Store: @unchecked Sendable {
     /// The async write, with everything the pipeline reports (`changes`: those that took
     /// effect, as applied; empty when nothing changed).
     nonisolated(nonsending)
-    public func commit<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) async throws -> Committed<T> {
+    public func commit<T: Sendable>(origin: Origin? = nil, _ transaction: (StoreState) throws -> (changes: [Change], result: T)) async throws -> Committed<T> {
+        let origin = origin ?? Origin.current
+        return try await commit(describedBy: { state in
+            let (changes, result) = try transaction(state)
+            return (changes, result, origin)
+        })
+    }
+
+    /// The async write whose transaction also says what made it: an import knows whether its
+    /// file is a publisher's release only once it has read it.
+    nonisolated(nonsending)
+    public func commit<T: Sendable>(describedBy transaction: (StoreState) throws -> (changes: [Change], result: T, origin: Origin?)) async throws -> Committed<T> {
         while true {
             await pipeline.writerLock.acquire()
             let settled: Settlement<T> = try await withUnsafeThrowingContinuation { continuation in
@@ -201,32 +210,35 @@ public final class Store: @unchecked Sendable {
 
     /// The same write, blocking the calling thread until it is durable: for tools and tests.
     /// Servers use the async form.
-    public func write<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState) {
-        let committed = try commitBlocking(transaction)
+    public func write<T: Sendable>(origin: Origin? = nil, _ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState) {
+        let committed = try commitBlocking { state in
+            let (changes, result) = try transaction(state)
+            return (changes, result, origin)
+        }
         return (committed.result, committed.state)
     }
 
     /// `write`, also returning the changes that took effect, as applied (empty when nothing
     /// changed), for callers that report what a write did, such as a bulk import.
-    public func writeReturningChanges<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> (result: T, state: StoreState, changes: [Change]) {
+    public func writeReturningChanges<T: Sendable>(describedBy transaction: (StoreState) throws -> (changes: [Change], result: T, origin: Origin?)) throws -> (result: T, state: StoreState, changes: [Change]) {
         let committed = try commitBlocking(transaction)
         return (committed.result, committed.state, committed.changes)
     }
 
     @discardableResult
-    public func apply(_ changes: [Change]) throws -> (changes: [Change], state: StoreState) {
-        let committed = try commitBlocking { _ in (changes, ()) }
+    public func apply(_ changes: [Change], origin: Origin? = nil) throws -> (changes: [Change], state: StoreState) {
+        let committed = try commitBlocking { _ in (changes, (), origin) }
         return (committed.changes, committed.state)
     }
 
-    private func commitBlocking<T: Sendable>(checkingDates: Bool = true, _ transaction: (StoreState) throws -> (changes: [Change], result: T)) throws -> Committed<T> {
+    private func commitBlocking<T: Sendable>(_ transaction: (StoreState) throws -> (changes: [Change], result: T, origin: Origin?)) throws -> Committed<T> {
         while true {
             let outcome = Mutex<Settlement<T>?>(nil)
             let settled = DispatchSemaphore(value: 0)
             pipeline.writerLock.acquireBlocking()
             do {
                 defer { pipeline.writerLock.release() }
-                try pipeline.submit(checkingDates: checkingDates, transaction) { result in
+                try pipeline.submit(transaction) { result in
                     outcome.withLock { $0 = result }
                     settled.signal()
                 }

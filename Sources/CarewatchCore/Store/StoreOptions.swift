@@ -23,6 +23,9 @@ public struct StoreOptions: Sendable {
     /// The journal keeps at least this many of the newest records even once snapshots hold
     /// them, for history and the change feed (0: only what recovery needs).
     public var retainedJournalRecords: UInt64 = 0
+    /// Changes kept for history and the change feed, at least (older ones go a chunk of
+    /// 4,096 at a time as newer ones come); kept in snapshots, so restarts keep them too.
+    public var retainedChanges = HistoryLog.defaultRetention
     /// Makes chosen system calls fail, for tests of a failing disk.
     public var faults: FileSystemFaults?
     /// Stamps commits (`updated_at`) and says what "today" is for the rules that refuse
@@ -66,4 +69,10 @@ public struct StoreStatistics: Sendable, Equatable {
     /// The most writes one fdatasync has carried since start-up: how many writes were
     /// waiting for the disk at once.
     public var largestBatch: Int = 0
+    /// History: changes held, the newest change's sequence, the oldest held, and the
+    /// retention setting.
+    public var historyChanges = 0
+    public var latestChange: UInt64 = 0
+    public var oldestChange: UInt64 = 1
+    public var historyRetention = 0
 }

@@ -17,14 +17,21 @@ extension StoreState {
     ///   after the current reporting year) and no workforce row without a figure or source.
     ///   Nil when replaying the journal or seeding, whose records were accepted before and
     ///   must load whatever the clock says now.
+    /// Every record the commit changed goes into `history` (numbered from `firstChange` when
+    /// a journal record gives its numbers back, else after the last), with `origin`; an
+    /// import of a release that changed something records the release.
+    ///
     /// - Throws: `ValidationError` naming the field, with `changeIndex` set to the position
     ///   in `changes` of the change that broke a rule.
-    mutating func apply(_ changes: [Change], sequence: UInt64, at time: Timestamp, today: CalendarDate? = nil) throws(ValidationError) -> [Change] {
+    @discardableResult
+    mutating func apply(_ changes: [Change], sequence: UInt64, at time: Timestamp, today: CalendarDate? = nil,
+                        origin: Origin? = nil, firstChange: UInt64? = nil) throws(ValidationError) -> [Change] {
         var resolved: [Change] = []
         resolved.reserveCapacity(changes.count)
+        var recorded: [PendingChange] = []
         for (index, change) in changes.enumerated() {
             do {
-                if let applied = try apply(change, sequence: sequence, at: time, today: today) { resolved.append(applied) }
+                if let applied = try apply(change, sequence: sequence, at: time, today: today, recording: &recorded) { resolved.append(applied) }
             } catch {
                 var located = error
                 located.changeIndex = index
@@ -33,21 +40,30 @@ extension StoreState {
         }
         generation = sequence
         committedAt = time
+        if !recorded.isEmpty {
+            let commit = HistoryCommit(version: sequence, at: time, origin: origin)
+            history.append(recorded, commit: commit, first: firstChange)
+            if let origin { recordRelease(origin, commit: commit, changes: recorded) }
+        }
         return resolved
     }
 
     /// One change; nil when it changes nothing.
-    private mutating func apply(_ change: Change, sequence: UInt64, at time: Timestamp, today: CalendarDate?) throws(ValidationError) -> Change? {
+    private mutating func apply(_ change: Change, sequence: UInt64, at time: Timestamp, today: CalendarDate?,
+                                recording recorded: inout [PendingChange]) throws(ValidationError) -> Change? {
         switch change {
         case .putCouncil(var council):
             try checkCouncil(council)
-            if let current = councilsByCode[council.code], current.hasSameContent(as: council) { return nil }
+            let current = councilsByCode[council.code]
+            if let current, current.hasSameContent(as: council) { return nil }
             council.version = sequence
             council.updatedAt = time
             putCouncil(council)
+            recorded.append(.put(.council(council.code), old: current?.historyFields, new: council.historyFields))
             return .putCouncil(council)
         case .deleteCouncil(let key):
             guard let council = council(named: key) else { throw ValidationError(field: "code", message: "no such council: \(key)") }
+            recordRemoval(ofCouncil: council, into: &recorded)
             removeCouncil(council.code)
             return .deleteCouncil(code: council.code)
         case .putInspection(var inspection):
@@ -59,12 +75,15 @@ extension StoreState {
             var errors = inspection.validate()
             if let today { errors += inspection.futureDateErrors(today: today) }
             if !errors.isEmpty { throw ValidationError(errors) }
-            if let current = inspectionsByID[inspection.id], current.hasSameContent(as: inspection) { return nil }
+            let current = inspectionsByID[inspection.id]
+            if let current, current.hasSameContent(as: inspection) { return nil }
             inspection.version = sequence
             putInspection(inspection)
+            recorded.append(.put(.inspection(id: inspection.id, council: inspection.council), old: current?.historyFields, new: inspection.historyFields))
             return .putInspection(inspection)
         case .deleteInspection(let id):
-            guard inspectionsByID[id] != nil else { throw ValidationError(field: "id", message: "no such inspection: \(id)") }
+            guard let current = inspectionsByID[id] else { throw ValidationError(field: "id", message: "no such inspection: \(id)") }
+            recorded.append(.removal(.inspection(id: id, council: current.council), current.historyFields))
             removeInspection(id)
             return change
         case .putWorkforce(var row):
@@ -75,26 +94,49 @@ extension StoreState {
             var errors = row.validate()
             if let today { errors += row.futureYearErrors(today: today) + row.emptinessErrors() }
             if !errors.isEmpty { throw ValidationError(errors) }
-            if let current = workforce(council: row.council, year: row.year), current.hasSameContent(as: row) { return nil }
+            let current = workforce(council: row.council, year: row.year)
+            if let current, current.hasSameContent(as: row) { return nil }
             row.version = sequence
             putWorkforce(row)
+            recorded.append(.put(.workforce(council: row.council, year: row.year), old: current?.historyFields, new: row.historyFields))
             return .putWorkforce(row)
         case .deleteWorkforce(let key, let year):
-            guard let council = council(named: key), workforce(council: council.code, year: year) != nil else {
+            guard let council = council(named: key), let current = workforce(council: council.code, year: year) else {
                 throw ValidationError(field: "year", message: "no workforce row for \(key) in \(year)")
             }
+            recorded.append(.removal(.workforce(council: council.code, year: year), current.historyFields))
             removeWorkforce(council: council.code, year: year)
             return .deleteWorkforce(council: council.code, year: year)
         case .putFigures(let row):
-            return try putFigures(row, version: sequence, today: today).map(Change.putFigures)
+            guard let (stored, previous) = try putFigures(row, version: sequence, today: today) else { return nil }
+            recorded.append(.put(.figures(stored.key), old: previous?.historyFields, new: stored.historyFields))
+            return .putFigures(stored)
         case .deleteFigures(let key):
-            return .deleteFigures(try deleteFigures(key))
+            let removed = try deleteFigures(key)
+            recorded.append(.removal(.figures(removed.key), removed.historyFields))
+            return .deleteFigures(removed.key)
         case .putNeighbours(let list):
-            return try putNeighbours(list, version: sequence).map(Change.putNeighbours)
+            guard let (stored, previous) = try putNeighbours(list, version: sequence) else { return nil }
+            recorded.append(.put(.neighbours(model: stored.model, laCode: stored.laCode), old: previous?.historyFields, new: stored.historyFields))
+            return .putNeighbours(stored)
         case .deleteNeighbours(let model, let laCode):
-            try deleteNeighbours(model: model, laCode: laCode)
+            let removed = try deleteNeighbours(model: model, laCode: laCode)
+            recorded.append(.removal(.neighbours(model: model, laCode: laCode), removed.historyFields))
             return change
         }
+    }
+
+    /// A council's deletion removes its inspections, workforce rows and published rows (and
+    /// the joint returns it was part of) in the same commit: each is a change of its own.
+    private func recordRemoval(ofCouncil council: Council, into recorded: inout [PendingChange]) {
+        recorded.append(.removal(.council(council.code), council.historyFields))
+        for inspection in inspections(ofCouncil: council.code) {
+            recorded.append(.removal(.inspection(id: inspection.id, council: council.code), inspection.historyFields))
+        }
+        for row in workforce(ofCouncil: council.code) {
+            recorded.append(.removal(.workforce(council: council.code, year: row.year), row.historyFields))
+        }
+        for row in figureRows(ofCouncil: council.code) { recorded.append(.removal(.figures(row.key), row.historyFields)) }
     }
 
     /// Problems that only show against the other councils: a code, former code, slug or

@@ -72,9 +72,10 @@ extension StoreState {
     // MARK: changes
 
     /// A council row (or each council of a joint return) must name a council the store holds;
-    /// any of its names resolves to its current code. Nil when the row is already held as it
-    /// is (its version stays). `today` (live writes only) refuses a year still to come.
-    mutating func putFigures(_ given: FigureRow, version: UInt64, today: CalendarDate? = nil) throws(ValidationError) -> FigureRow? {
+    /// any of its names resolves to its current code. Returns the row as stored and the one it
+    /// replaced; nil when the row is already held as it is (its version stays). `today` (live
+    /// writes only) refuses a year still to come.
+    mutating func putFigures(_ given: FigureRow, version: UInt64, today: CalendarDate? = nil) throws(ValidationError) -> (FigureRow, previous: FigureRow?)? {
         var row = given
         if row.level == .localAuthority {
             var codes: [String] = []
@@ -96,19 +97,20 @@ extension StoreState {
         row.version = version
         figureTable[row.dataset, default: [:]][row.year, default: [:]][row.area] = row
         if previous == nil { counted(row.area) }
-        return row
+        return (row, previous)
     }
 
-    mutating func deleteFigures(_ given: FigureKey) throws(ValidationError) -> FigureKey {
+    /// Returns the row removed.
+    mutating func deleteFigures(_ given: FigureKey) throws(ValidationError) -> FigureRow {
         var key = given
         if figures(dataset: key.dataset, area: key.area, year: key.year) == nil, let council = council(named: key.area) {
             key.area = council.code
         }
-        guard figures(dataset: key.dataset, area: key.area, year: key.year) != nil else {
+        guard let row = figures(dataset: key.dataset, area: key.area, year: key.year) else {
             throw ValidationError(field: "area", message: "no \(key.dataset) figures for \(given.area) in \(key.year)")
         }
         removeFigures(key)
-        return key
+        return row
     }
 
     private mutating func removeFigures(_ key: FigureKey) {
@@ -128,36 +130,43 @@ extension StoreState {
         if figureTable[key.dataset]?.isEmpty == true { figureTable[key.dataset] = nil }
     }
 
-    /// Cascade of a council's deletion: its rows, and the joint returns it was part of.
-    mutating func removeFigures(ofCouncil code: String) {
-        var doomed: [FigureKey] = []
-        for (dataset, years) in figureTable {
-            for (year, areas) in years {
-                if areas[code] != nil { doomed.append(FigureKey(dataset: dataset, area: code, year: year)) }
-                for area in jointAreasByCouncil[code] ?? [] where areas[area] != nil {
-                    doomed.append(FigureKey(dataset: dataset, area: area, year: year))
-                }
+    /// What a council's deletion takes with it: its rows, and the joint returns it was part of.
+    func figureRows(ofCouncil code: String) -> [FigureRow] {
+        var doomed: [FigureRow] = []
+        for (_, years) in figureTable {
+            for (_, areas) in years {
+                if let row = areas[code] { doomed.append(row) }
+                for area in jointAreasByCouncil[code] ?? [] { if let row = areas[area] { doomed.append(row) } }
             }
         }
-        for key in doomed { removeFigures(key) }
+        return doomed
     }
 
-    /// Nil when the list is already held as it is (its version stays).
-    mutating func putNeighbours(_ given: NeighbourList, version: UInt64) throws(ValidationError) -> NeighbourList? {
+    /// Cascade of a council's deletion: its rows, and the joint returns it was part of.
+    mutating func removeFigures(ofCouncil code: String) {
+        for row in figureRows(ofCouncil: code) { removeFigures(row.key) }
+    }
+
+    /// Returns the list as stored and the one it replaced; nil when the list is already held
+    /// as it is (its version stays).
+    mutating func putNeighbours(_ given: NeighbourList, version: UInt64) throws(ValidationError) -> (NeighbourList, previous: NeighbourList?)? {
         var list = given
         let errors = list.validate()
         if !errors.isEmpty { throw ValidationError(errors) }
-        if let current = neighbourLists[list.model]?[list.laCode], current.hasSameContent(as: list) { return nil }
+        let current = neighbourLists[list.model]?[list.laCode]
+        if let current, current.hasSameContent(as: list) { return nil }
         list.version = version
         neighbourLists[list.model, default: [:]][list.laCode] = list
-        return list
+        return (list, current)
     }
 
-    mutating func deleteNeighbours(model: String, laCode: Int) throws(ValidationError) {
-        guard neighbourLists[model]?.removeValue(forKey: laCode) != nil else {
+    /// Returns the list removed.
+    mutating func deleteNeighbours(model: String, laCode: Int) throws(ValidationError) -> NeighbourList {
+        guard let removed = neighbourLists[model]?.removeValue(forKey: laCode) else {
             throw ValidationError(field: "la_code", message: "model \(model) has no list for \(laCode)")
         }
         if neighbourLists[model]?.isEmpty == true { neighbourLists[model] = nil }
+        return removed
     }
 
     /// Counts a new row, and indexes a joint return's first row under each of its councils.

@@ -32,6 +32,11 @@ public struct StoreState: Sendable {
     var jointAreasByCouncil: [String: [String]] = [:]          // council → joint areas held, sorted
     var neighbourLists: [String: [Int: NeighbourList]] = [:]   // model → subject la_code → list
 
+    // What changed, when and why: see History/ and StoreState+History.swift.
+    public internal(set) var history = HistoryLog()
+    var releasesByID: [String: Release] = [:]
+    var releaseIDs: [String] = []                              // in the order imported
+
     public init() {}
 
     // MARK: councils
