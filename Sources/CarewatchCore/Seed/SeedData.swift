@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The default data set compiled into the binary: every English council with children's
 /// services duties, their Ofsted inspection history, and DfE's published figures (workforce,
 /// children in need, child protection, children looked after, ONS population, statistical
@@ -9,8 +11,12 @@
 /// symbols, England's and the regions' rows and joint returns arrive exactly as published,
 /// and a later release loads the same way.
 public enum SeedData {
-    /// The official files the seed reads, in this order, each under its published name.
+    /// The official files the seed imports, in this order, each under its published name, each
+    /// as a release. The workforce publication comes as DfE released it year by year (2023,
+    /// 2024, then 2025), so a new store already holds what each release revised.
     public static let officialFiles = [
+        "csww_indicators_2017_to_2023.csv",
+        "csww_indicators_2017_to_2024.csv",
         "csww_indicators_2017_to_2025.csv",
         "b1_children_in_need_2013_to_2025.csv",
         "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
@@ -23,28 +29,116 @@ public enum SeedData {
         "New_Statistical_Neighbour_Groupings_April_2021.csv",
     ]
 
-    /// The seed as an import document. Parsed once, on first use; the embedded files are
-    /// checked by tests, so a failure here is a build defect and stops the process.
-    public static func defaultDocument() -> ImportDocument { cached }
+    /// What the seeded store holds, as one import document: councils, inspections, and every
+    /// official file's records, a later release's row replacing an earlier one's. Parsed once,
+    /// on first use; the embedded files are checked by tests, so a failure here is a build
+    /// defect and stops the process.
+    public static func defaultDocument() -> ImportDocument { merged }
 
-    private static let cached: ImportDocument = {
-        let files = EmbeddedSeedData.files
+    private struct OfficialFile {
+        var name: String
+        var bytes: [UInt8]
+        var document: ImportDocument
+    }
+
+    private static let projectDocument: ImportDocument = {
         do {
-            var document = try parse(councils: Array((files["councils.csv"] ?? "").utf8),
-                                     inspections: Array((files["inspections.csv"] ?? "").utf8))
-            let context = ImportContext(councils: document.councils)
-            for name in officialFiles {
-                let published = try Importer.parse(Array((files[name] ?? "").utf8), as: .csv, existing: context, sourceName: name)
-                document.workforce += published.workforce
-                document.figures += published.figures
-                document.neighbours += published.neighbours
-                document.skipped += published.skipped.map { ImportSkip(row: $0.row, reason: "\(name): \($0.reason)") }
-            }
-            return document
+            return try parse(councils: Array((EmbeddedSeedData.files["councils.csv"] ?? "").utf8),
+                             inspections: Array((EmbeddedSeedData.files["inspections.csv"] ?? "").utf8))
         } catch {
             fatalError("embedded seed data does not parse:\n\(error)")
         }
     }()
+
+    private static let official: [OfficialFile] = {
+        let context = ImportContext(councils: projectDocument.councils)
+        return officialFiles.map { name in
+            let bytes = Array((EmbeddedSeedData.files[name] ?? "").utf8)
+            do {
+                return OfficialFile(name: name, bytes: bytes, document: try Importer.parse(bytes, as: .csv, existing: context, sourceName: name))
+            } catch {
+                fatalError("embedded seed file \(name) does not parse:\n\(error)")
+            }
+        }
+    }()
+
+    private static let merged: ImportDocument = {
+        var document = projectDocument
+        var workforce: [String: Int] = [:], figures: [FigureKey: Int] = [:], neighbours: [String: Int] = [:]
+        for file in official {
+            for row in file.document.workforce {
+                let key = "\(row.council)|\(row.year)"
+                if let index = workforce[key] { document.workforce[index] = row } else {
+                    workforce[key] = document.workforce.count
+                    document.workforce.append(row)
+                }
+            }
+            for row in file.document.figures {
+                if let index = figures[row.key] { document.figures[index] = row } else {
+                    figures[row.key] = document.figures.count
+                    document.figures.append(row)
+                }
+            }
+            for list in file.document.neighbours {
+                let key = "\(list.model)|\(list.laCode)"
+                if let index = neighbours[key] { document.neighbours[index] = list } else {
+                    neighbours[key] = document.neighbours.count
+                    document.neighbours.append(list)
+                }
+            }
+            // Each release reports the rows it leaves out; the last one's say what is left out now.
+            if file.name.hasPrefix("csww_indicators_") { document.skipped.removeAll { $0.reason.hasPrefix("csww_indicators_") } }
+            document.skipped += file.document.skipped.map { ImportSkip(row: $0.row, reason: "\(file.name): \($0.reason)") }
+        }
+        return document
+    }()
+
+    /// The embedded data as a new store holds it: the councils (one write), the inspections
+    /// (one write), then each official file imported as a release, in order, all stamped
+    /// `time`. Built once per process for a given time (tests start many stores at the same
+    /// pinned time); a store takes its own copy of the history.
+    static func seededState(at time: Timestamp) -> StoreState {
+        seeded.withLock { cached in
+            if let cached, cached.time == time { return cached.state }
+            let state = buildSeededState(at: time)
+            cached = (time, state)
+            return state
+        }
+    }
+
+    private static let seeded = Mutex<(time: Timestamp, state: StoreState)?>(nil)
+
+    private static func buildSeededState(at time: Timestamp) -> StoreState {
+        var state = StoreState()
+        var sequence: UInt64 = 0
+        func commit(_ changes: [Change], _ origin: Origin) {
+            sequence += 1
+            do {
+                try state.apply(changes, sequence: sequence, at: time, origin: origin)
+            } catch {
+                fatalError("embedded seed data does not apply:\n\(error)")
+            }
+        }
+        let project = projectDocument
+        commit(project.councils.map(Change.putCouncil), Origin(kind: .seed, file: fileIdentity("councils.csv", format: .councilsCSV)))
+        commit(project.inspections.map(Change.putInspection), Origin(kind: .seed, file: fileIdentity("inspections.csv", format: .inspectionsCSV)))
+        for file in official {
+            let sha256 = SHA256.hex(file.bytes)
+            let identity = FileIdentity(name: file.name, sha256: sha256, format: file.document.format?.rawValue ?? "unknown")
+            let release = ReleaseMetadata.describe(file.document, file: identity, in: state)
+            commit(file.document.changes, Origin(kind: .release, file: identity, release: release))
+        }
+        return state
+    }
+
+    private static func fileIdentity(_ name: String, format: ImportFormat) -> FileIdentity {
+        FileIdentity(name: name, sha256: SHA256.hex(Array((EmbeddedSeedData.files[name] ?? "").utf8)), format: format.rawValue)
+    }
+
+    /// The start-up log's line about a new store's data.
+    static func seedSummary(_ state: StoreState, directory: String) -> String {
+        "seeded \(directory) with the embedded default data: \(state.councilCount) councils, \(state.inspectionCount) inspections, \(state.workforceCount) workforce rows, \(state.figureCount) published figure rows, \(state.neighbourListCount) neighbour lists, from \(state.releases().count) releases (\(state.history.latest) changes in history)"
+    }
 
     /// How every value was derived from the official files (the seed's `PROVENANCE.md`).
     public static var provenance: String { EmbeddedSeedData.files["PROVENANCE.md"] ?? "" }
@@ -54,7 +148,7 @@ public enum SeedData {
 
     /// The publishers and files the seed was read from.
     public static let sources = [
-        "Department for Education, Children's social work workforce, csww_indicators_2017_to_2025.csv",
+        "Department for Education, Children's social work workforce, releases for reporting years 2023, 2024 and 2025 (csww_indicators_2017_to_2023.csv, …_2024.csv, …_2025.csv)",
         "Department for Education, Children in need and Children looked after in England (tidy files b1, c1, d3, d5, cla, la_cla_swcount)",
         "Department for Education, children's services statistical neighbour models 2025 and 2021",
         "Office for National Statistics, mid-year population estimates of children aged 0 to 17 (as DfE publishes them)",

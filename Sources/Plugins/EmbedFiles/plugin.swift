@@ -20,6 +20,8 @@ struct EmbedFiles: BuildToolPlugin {
             let directory = context.package.directoryURL.appending(path: "data")
             inputs = [
                 "councils.csv", "inspections.csv", "PROVENANCE.md",
+                "sources/dfe/releases/csww_indicators_2017_to_2023.csv",
+                "sources/dfe/releases/csww_indicators_2017_to_2024.csv",
                 "sources/dfe/csww_indicators_2017_to_2025.csv",
                 "sources/dfe/context/b1_children_in_need_2013_to_2025.csv",
                 "sources/dfe/context/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
