@@ -10,21 +10,25 @@ final class APIContext: Sendable {
     let readiness: Readiness
     /// What "today" is: the default `as_of` of statistics and the limit of dates a query may ask for.
     let clock: WallClock
+    /// The open change streams (`GET /v1/changes/stream`).
+    let streams: ChangeStreamHub
 
     /// Set once, when loading finishes; the server answers (503) before that, so that
     /// orchestrators see a live but not ready process during a long start-up.
     private nonisolated(unsafe) var loadedStore: Store?
     private let loaded = Atomic<Bool>(false)
 
-    init(authenticator: BearerAuthenticator, readiness: Readiness, clock: WallClock = .system) {
+    init(authenticator: BearerAuthenticator, readiness: Readiness, clock: WallClock = .system, streams: ChangeStreamHub.Settings = .init()) {
         self.authenticator = authenticator
         self.readiness = readiness
         self.clock = clock
+        self.streams = ChangeStreamHub(settings: streams)
     }
 
     /// Publishes the loaded store. The releasing store of `loaded` orders the write of
     /// `loadedStore` before any reader's acquiring load that sees `true`.
     func storeLoaded(_ store: Store) {
+        streams.follow(store)
         loadedStore = store
         loaded.store(true, ordering: .releasing)
     }
@@ -62,17 +66,19 @@ final class APIContext: Sendable {
     func write(_ body: @escaping WriteBody, startsOnLoop: Bool = true) -> HTTPHandler {
         { request, responder in
             let store: Store
+            let origin: Origin
             do throws(APIError) {
-                try self.authenticator.authorize(request)
+                let keyID = try self.authenticator.authorize(request)
                 store = try self.store
+                origin = Origin(kind: .write, keyID: keyID, request: "\(request.method.rawValue) \(request.path)")
             } catch {
                 responder.respond(error.response)
                 return
             }
             if startsOnLoop {
-                Task.immediate { await APIContext.run(body, request, store, responder) }
+                Task.immediate { await APIContext.run(body, request, store, responder, origin) }
             } else {
-                Task { await APIContext.run(body, request, store, responder) }
+                Task { await APIContext.run(body, request, store, responder, origin) }
             }
         }
     }
@@ -91,12 +97,15 @@ final class Readiness: Sendable {
 extension APIContext {
     typealias WriteBody = @Sendable (HTTPRequest, Store) async throws -> HTTPResponse
 
-    /// Answers with what `body` returns, or with the problem it threw.
-    private static func run(_ body: WriteBody, _ request: HTTPRequest, _ store: Store, _ responder: Responder) async {
-        do {
-            responder.respond(try await body(request, store))
-        } catch {
-            responder.respond(APIError(storeError: error).response)
+    /// Answers with what `body` returns, or with the problem it threw. The store's writes made
+    /// by `body` are attributed to `origin` (the request and its key's identifier).
+    private static func run(_ body: WriteBody, _ request: HTTPRequest, _ store: Store, _ responder: Responder, _ origin: Origin) async {
+        await Origin.$current.withValue(origin) {
+            do {
+                responder.respond(try await body(request, store))
+            } catch {
+                responder.respond(APIError(storeError: error).response)
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ struct BulkRoutes {
 
     @Sendable func importDocument(_ request: HTTPRequest, _ store: Store) async throws -> HTTPResponse {
         let representation = try Representation(request, csvAllowed: false)
-        let reader = try QueryReader(request, allowed: ["model", "source"])
+        let reader = try QueryReader(request, allowed: ["model", "source", "published"])
         let model = try reader.string("model")
         if let model, !NeighbourList.isModelID(model) {
             throw APIError.badParameter("model", "must be 1 to 20 lowercase letters, digits or hyphens (a model's year, e.g. 2025)")
@@ -22,6 +22,10 @@ struct BulkRoutes {
         let source = try reader.string("source")
         if let source, source.utf8.count > 200 || source.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "/" }) {
             throw APIError.badParameter("source", "must be a file name: at most 200 bytes, no slash or control characters")
+        }
+        let published = try reader.date("published")
+        if let published, published > context.clock.today {
+            throw APIError.badParameter("published", "must not be after today (\(context.clock.today))")
         }
         let mediaType = RequestBody.mediaType(request)
         let syntax: ImportSyntax
@@ -37,7 +41,8 @@ struct BulkRoutes {
         }
         let summary: BulkImport.Summary
         do {
-            summary = try await BulkImport.apply(request.body, as: syntax, to: store, sourceName: source, neighbourModel: model)
+            summary = try await BulkImport.apply(request.body, as: syntax, to: store, sourceName: source, neighbourModel: model,
+                                                 published: published, made: Origin.current)
         } catch let error as ImportError {
             throw APIError(importError: error)
         }
@@ -54,7 +59,7 @@ struct BulkRoutes {
             let etag = "\"export-\(state.generation)\(representation.pretty ? "+pretty" : "")\""
             var headers = HTTPHeaders()
             headers.set("ETag", etag)
-            headers.set("Cache-Control", CacheableResponse.cacheControl)
+            headers.set("Cache-Control", CacheableResponse.cacheControl(for: request))
             if ETag.noneMatchHits(request.headers["If-None-Match"], etag: etag) {
                 responder.respond(HTTPResponse(status: .notModified, headers: headers))
                 return
@@ -93,6 +98,10 @@ enum BulkImport {
         }
 
         var format: String
+        /// The file's SHA-256, and the release it was recorded as (nil for formats that are
+        /// not a publisher's).
+        var sha256: String
+        var release: String?
         /// Records the file held, all accepted.
         var imported: Counts
         /// Of those, the ones that differed from what was stored (new or replaced); the rest
@@ -100,8 +109,10 @@ enum BulkImport {
         var changed = Counts()
         var skipped: [ImportSkip]
 
-        init(_ document: ImportDocument) {
+        init(_ document: ImportDocument, origin: Origin) {
             format = document.format?.rawValue ?? "unknown"
+            sha256 = origin.file?.sha256 ?? ""
+            release = origin.release?.id
             imported = Counts(councils: document.councils.count, inspections: document.inspections.count, workforce: document.workforce.count,
                               figures: document.figures.count, neighbours: document.neighbours.count)
             skipped = document.skipped
@@ -110,6 +121,8 @@ enum BulkImport {
         func writeJSON(into writer: inout JSONWriter) {
             writer.beginObject()
             writer.field("format", format)
+            writer.field("sha256", sha256)
+            writer.field("release", release)
             writer.key("imported")
             imported.writeJSON(into: &writer)
             writer.key("changed")
@@ -132,17 +145,24 @@ enum BulkImport {
     /// Throws `ImportError` for a file that does not import (nothing is applied), a
     /// `ValidationError` naming the record for a rule only the store checks (a date in the
     /// future), and the store's errors for a change it cannot make durable.
+    ///
+    /// The write records what made it: the file (name, SHA-256, format) and, for a
+    /// publisher's file, the release it is (`ReleaseMetadata.describe`), with the key that
+    /// sent it when `made` (the request's origin) names one.
     /// - Parameters:
     ///   - sourceName: the file's name, recorded as its records' `source`.
     ///   - neighbourModel: which model a statistical neighbour file is (else the year in `sourceName`).
+    ///   - published: the publisher's publication date, when the uploader gives it.
     static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store, sourceName: String? = nil,
-                      neighbourModel: String? = nil) async throws -> Summary {
+                      neighbourModel: String? = nil, published: CalendarDate? = nil, made: Origin? = nil) async throws -> Summary {
+        let sha256 = SHA256.hex(bytes)
         var parsed = ImportDocument()
         do {
-            let committed = try await store.commit { state throws in
+            let committed = try await store.commit(describedBy: { state throws in
                 parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: sourceName, neighbourModel: neighbourModel)
-                return (parsed.changes, Summary(parsed))
-            }
+                let origin = BulkImport.origin(parsed, sha256: sha256, sourceName: sourceName, state: state, published: published, made: made)
+                return (parsed.changes, Summary(parsed, origin: origin), origin)
+            })
             return counted(committed.result, committed.changes)
         } catch let error as ValidationError {
             throw located(error, in: parsed)
@@ -151,17 +171,29 @@ enum BulkImport {
 
     /// The same, blocking: for the command line.
     static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store, sourceName: String? = nil,
-                      neighbourModel: String? = nil) throws -> Summary {
+                      neighbourModel: String? = nil, published: CalendarDate? = nil) throws -> Summary {
+        let sha256 = SHA256.hex(bytes)
         var parsed = ImportDocument()
         do {
-            let outcome = try store.writeReturningChanges { state throws in
+            let outcome = try store.writeReturningChanges(describedBy: { state throws in
                 parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: sourceName, neighbourModel: neighbourModel)
-                return (parsed.changes, Summary(parsed))
-            }
+                let origin = BulkImport.origin(parsed, sha256: sha256, sourceName: sourceName, state: state, published: published, made: nil)
+                return (parsed.changes, Summary(parsed, origin: origin), origin)
+            })
             return counted(outcome.result, outcome.changes)
         } catch let error as ValidationError {
             throw located(error, in: parsed)
         }
+    }
+
+    /// What made an import: a release for a publisher's file, an import otherwise; the key
+    /// of the request, if any.
+    static func origin(_ document: ImportDocument, sha256: String, sourceName: String?, state: StoreState,
+                       published: CalendarDate?, made: Origin?) -> Origin {
+        let name = sourceName ?? document.workforce.first?.source ?? document.figures.first?.source
+        let file = FileIdentity(name: name, sha256: sha256, format: document.format?.rawValue ?? "unknown")
+        let release = ReleaseMetadata.describe(document, file: file, in: state, published: published)
+        return Origin(kind: release == nil ? .import : .release, keyID: made?.keyID, request: made?.request, file: file, release: release)
     }
 
     /// The summary with what the write changed counted in.
