@@ -23,6 +23,8 @@ enum APIRouter {
         MeasureRoutes(context: context).register(in: &router)
         ComparisonRoutes(context: context).register(in: &router)
         FigureRoutes(context: context).register(in: &router)
+        HistoryRoutes(context: context).register(in: &router)
+        ChangeRoutes(context: context).register(in: &router)
         BulkRoutes(context: context, importBodyLimit: importBodyLimit).register(in: &router)
         OperationsRoutes(context: context, metrics: metrics, openConnections: openConnections,
                          engineStatistics: engineStatistics).register(in: &router)

@@ -17,7 +17,8 @@ public final class CarewatchService: Sendable {
             Log.warning("no API keys configured (CAREWATCH_API_KEYS or --api-key-file): writes will be refused with 401")
         }
         let readiness = Readiness()
-        let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness, clock: configuration.clock)
+        let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness, clock: configuration.clock,
+                                 streams: ChangeStreamHub.Settings(heartbeat: .seconds(configuration.streamHeartbeat), maxLag: .seconds(configuration.streamMaxLag)))
         let metrics = RequestMetrics(namespace: "carewatch")
         let serverBox = ServerBox()
         let router = APIRouter.make(

@@ -10,6 +10,7 @@ extension CarewatchConfiguration {
         options.snapshotEveryChanges = snapshotEveryChanges
         options.snapshotInterval = snapshotInterval
         options.recover = recover
+        options.retainedChanges = historyRetention
         options.clock = clock
         options.log = log
         return options

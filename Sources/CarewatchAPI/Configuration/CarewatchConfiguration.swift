@@ -24,6 +24,8 @@ public struct CarewatchConfiguration: Sendable, Equatable {
     public var snapshotEveryChanges: Int = 10_000
     /// Write a snapshot at most this many seconds after the first unsnapshotted change (0: never by time).
     public var snapshotInterval: Double = 300
+    /// Changes kept for history and the change feed, at least.
+    public var historyRetention: Int = 100_000
 
     // Access
     /// Bearer keys accepted for writes. Kept out of `description` so logs never show them.
@@ -49,6 +51,12 @@ public struct CarewatchConfiguration: Sendable, Equatable {
     public var minimumDataRate: Int = 240
     /// On SIGTERM, how long in-flight requests get to finish before connections are closed.
     public var drainTimeout: Double = 10
+
+    // Change streams (seconds)
+    /// An idle `GET /v1/changes/stream` gets a comment line this often.
+    public var streamHeartbeat: Double = 15
+    /// A stream whose client stays behind this long is ended with a `cut-off` event.
+    public var streamMaxLag: Double = 30
 
     // Logging
     public var logLevel: LogLevel = .info
@@ -81,7 +89,7 @@ extension CarewatchConfiguration: CustomStringConvertible {
             "api_keys=\(apiKeys.count)", "api_key_file=\(apiKeyFile ?? "none")",
             "cors_origins=\(corsOrigins.isEmpty ? "none" : corsOrigins.joined(separator: ","))",
             "max_body_bytes=\(maxBodyBytes)", "max_import_body_bytes=\(maxImportBodyBytes)",
-            "drain_timeout=\(drainTimeout)", "log_level=\(logLevel.rawValue)",
+            "drain_timeout=\(drainTimeout)", "history_retention=\(historyRetention)", "log_level=\(logLevel.rawValue)",
         ]
         if let seedFile { parts.append("seed=\(seedFile)") }
         return parts.joined(separator: " ")

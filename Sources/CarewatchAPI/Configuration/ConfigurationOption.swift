@@ -156,6 +156,21 @@ extension ConfigurationOption {
             defaultValue: "5m", subcommands: serveOnly
         ) { config, text throws(ConfigurationValues.Invalid) in config.snapshotInterval = try ConfigurationValues.duration(text, allowZero: true) },
         ConfigurationOption(
+            flag: "history-retention", environmentVariable: "CAREWATCH_HISTORY_RETENTION", valueName: "N",
+            summary: "changes kept for history, revisions and the change feed, at least (older ones go 4,096 at a time; kept across restarts)",
+            defaultValue: "100000", subcommands: [.serve, .import]
+        ) { config, text throws(ConfigurationValues.Invalid) in config.historyRetention = try ConfigurationValues.integer(text, in: 1...100_000_000) },
+        ConfigurationOption(
+            flag: "stream-heartbeat", environmentVariable: "CAREWATCH_STREAM_HEARTBEAT", valueName: "DURATION",
+            summary: "an idle change stream (GET /v1/changes/stream) gets a comment line this often, so proxies keep it open",
+            defaultValue: "15s", subcommands: serveOnly
+        ) { config, text throws(ConfigurationValues.Invalid) in config.streamHeartbeat = try ConfigurationValues.duration(text, allowZero: false) },
+        ConfigurationOption(
+            flag: "stream-max-lag", environmentVariable: "CAREWATCH_STREAM_MAX_LAG", valueName: "DURATION",
+            summary: "a change stream whose client stays behind this long is ended with an event naming where to resume",
+            defaultValue: "30s", subcommands: serveOnly
+        ) { config, text throws(ConfigurationValues.Invalid) in config.streamMaxLag = try ConfigurationValues.duration(text, allowZero: false) },
+        ConfigurationOption(
             flag: "log-level", environmentVariable: "CAREWATCH_LOG_LEVEL", valueName: "LEVEL",
             summary: "debug, info, warning or error (standard error)",
             defaultValue: "info", subcommands: loggers

@@ -16,6 +16,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     var detail: String
     var errors: [Issue]
     var headers: [(String, String)]
+    /// Further members of the problem object, as JSON (the change feed's `oldest` and `latest`).
+    var members: [(name: String, json: [UInt8])] = []
 
     init(_ status: HTTPStatus, _ detail: String, errors: [FieldError] = [], headers: [(String, String)] = []) {
         self.init(status, detail, issues: errors.map { Issue(field: $0.field, message: $0.message) }, headers: headers)
@@ -77,6 +79,7 @@ struct APIError: Error, Sendable, CustomStringConvertible {
             writer.endArray()
             problem.addExtension("errors", json: writer.bytes)
         }
+        for member in members { problem.addExtension(member.name, json: member.json) }
         problem.headers.add("Cache-Control", "no-store")
         for (name, value) in headers { problem.headers.add(name, value) }
         return problem.response

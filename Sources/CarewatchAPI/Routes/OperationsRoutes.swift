@@ -41,7 +41,7 @@ struct OperationsRoutes {
             }
             var headers = HTTPHeaders()
             headers.set("ETag", OperationsRoutes.openAPIETag)
-            headers.set("Cache-Control", CacheableResponse.cacheControl)
+            headers.set("Cache-Control", CacheableResponse.cacheControl(for: request))
             if ETag.noneMatchHits(request.headers["If-None-Match"], etag: OperationsRoutes.openAPIETag) {
                 responder.respond(HTTPResponse(status: .notModified, headers: headers))
                 return
@@ -96,6 +96,12 @@ struct OperationsRoutes {
         counter("carewatch_store_syncs_total", "fdatasync calls that made them durable (concurrent writes share one).", statistics.syncs)
         counter("carewatch_store_failed_commits_total", "Writes refused because the disk failed.", statistics.failedCommits)
         gauge("carewatch_store_largest_commit_batch", "The most writes one fdatasync has carried since start-up.", String(statistics.largestBatch))
+        gauge("carewatch_history_retention_changes", "Changes kept for history and the change feed, at least (--history-retention).", String(statistics.historyRetention))
+        gauge("carewatch_history_changes", "Changes held now for history and the change feed.", String(statistics.historyChanges))
+        gauge("carewatch_history_oldest_sequence", "The oldest change held; GET /v1/changes?since= older than one before it is 410.", String(statistics.oldestChange))
+        gauge("carewatch_history_latest_sequence", "The newest change's sequence.", String(statistics.latestChange))
+        gauge("carewatch_change_streams_open", "Change streams (GET /v1/changes/stream) open now.", String(context.streams.openStreams))
+        counter("carewatch_change_streams_cut_off_total", "Change streams ended because their client stayed behind for longer than --stream-max-lag.", context.streams.streamsCutOff)
         return text
     }
 }
