@@ -81,7 +81,7 @@ enum WholeCSV {
         let etag = ETag.strong(for: Array("\(key)#all#\(generation)".utf8))
         var headers = HTTPHeaders()
         headers.set("ETag", etag)
-        headers.set("Cache-Control", CacheableResponse.cacheControl)
+        headers.set("Cache-Control", CacheableResponse.cacheControl(for: request))
         headers.set("Vary", "Accept")
         headers.set("X-Total-Count", String(page.total))
         if ETag.noneMatchHits(request.headers["If-None-Match"], etag: etag) {

@@ -69,15 +69,28 @@ struct Representation: Sendable {
 }
 
 /// Builds GET answers: the body with its ETag, or `304 Not Modified` when the client's copy
-/// is current. Dashboards revalidate on every poll (`no-cache`), which costs them a 304
-/// with no body when nothing changed, and never shows them stale figures after a write.
+/// is current.
+///
+/// Reads scale out through standard caches: a shared cache (nginx `proxy_cache`, a CDN) may
+/// serve an answer for `max-age` seconds, then serve it stale for up to
+/// `stale-while-revalidate` more while it revalidates with the ETag (a `304` costs no body),
+/// so a write is visible everywhere within `max-age` of its answer. A request that carries
+/// credentials gets `private, no-cache`: no shared cache keeps what it was shown.
 enum CacheableResponse {
-    static let cacheControl = "public, no-cache"
+    static let maxAge = 5
+    static let staleWhileRevalidate = 30
+    static let cacheControl = "public, max-age=\(maxAge), stale-while-revalidate=\(staleWhileRevalidate)"
+    static let privateCacheControl = "private, no-cache"
+
+    /// The Cache-Control of a readable answer to `request`.
+    static func cacheControl(for request: HTTPRequest) -> String {
+        request.headers["Authorization"] == nil ? cacheControl : privateCacheControl
+    }
 
     static func make(_ entry: EncodedCache.Entry, representation: Representation, request: HTTPRequest) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.set("ETag", entry.etag)
-        headers.set("Cache-Control", cacheControl)
+        headers.set("Cache-Control", cacheControl(for: request))
         headers.set("Vary", "Accept")
         for (name, value) in entry.headers { headers.add(name, value) }
         if ETag.noneMatchHits(request.headers["If-None-Match"], etag: entry.etag) {

@@ -33,7 +33,7 @@ struct StaticPage: Sendable {
         case .success(let page):
             var headers = HTTPHeaders()
             headers.set("ETag", page.etag)
-            headers.set("Cache-Control", CacheableResponse.cacheControl)
+            headers.set("Cache-Control", CacheableResponse.cacheControl(for: request))
             if ETag.noneMatchHits(request.headers["If-None-Match"], etag: page.etag) {
                 return HTTPResponse(status: .notModified, headers: headers)
             }
