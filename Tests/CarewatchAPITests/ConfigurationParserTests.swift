@@ -56,6 +56,7 @@ final class ConfigurationParserTests: XCTestCase {
             "max-header-bytes": "32KiB", "header-timeout": "4s", "body-timeout": "5", "idle-timeout": "6s",
             "write-timeout": "7s", "response-timeout": "12s", "min-data-rate": "0", "drain-timeout": "8s", "snapshot-every": "9", "snapshot-interval": "11s",
             "log-level": "debug", "access-log": "false", "recover": "true",
+            "history-retention": "5000", "stream-heartbeat": "2s", "stream-max-lag": "9s",
         ]
         XCTAssertEqual(Set(samples.keys), Set(ConfigurationOption.options(for: .serve).map(\.flag)),
                        "every serve option has a sample here")

@@ -10,7 +10,9 @@ final class CoreSeedingTests: XCTestCase {
         XCTAssertEqual(state.councilCount, 153)
         XCTAssertEqual(state.inspectionCount, 778)
         XCTAssertEqual(state.workforceCount, 1325)
-        XCTAssertEqual(state.generation, 1)
+        // Councils, inspections, then the twelve official files, each its own write.
+        XCTAssertEqual(state.generation, 14)
+        XCTAssertEqual(state.releases().count, 12)
         let inspections = state.inspectionsAll()
         XCTAssertEqual(inspections.filter { $0.started == nil }.count, 325)     // SIF and SLAC: no start dates
         XCTAssertEqual(inspections.filter { $0.published == nil }.count, 125)   // 2022-24 visits
@@ -31,7 +33,9 @@ final class CoreSeedingTests: XCTestCase {
         // Reopening does not seed again, and the seed's ids are stable.
         let reopened = try Store.open(path: directory, options: quietOptions(seed: true))
         defer { reopened.close() }
-        XCTAssertEqual(reopened.state.generation, 1)
+        XCTAssertEqual(reopened.state.generation, 14)
+        XCTAssertEqual(reopened.state.history.latest, state.history.latest)
+        XCTAssertEqual(reopened.state.releases(), state.releases())
         XCTAssertEqual(reopened.state.inspectionsAll().map(\.id), inspections.map(\.id))
         XCTAssertEqual(reopened.state.councilsAll(), state.councilsAll())
         XCTAssertTrue(Store.verify(path: directory).ok)

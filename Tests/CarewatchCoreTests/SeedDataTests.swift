@@ -69,7 +69,8 @@ final class SeedDataTests: XCTestCase {
         var paths = ["councils.csv", "inspections.csv", "PROVENANCE.md", "sources/dfe/csww_indicators_2017_to_2025.csv"]
         paths += try FileManager.default.contentsOfDirectory(atPath: RepositoryData.root + "/sources/dfe/context").map { "sources/dfe/context/" + $0 }
         paths += try FileManager.default.contentsOfDirectory(atPath: RepositoryData.root + "/sources/dfe/neighbours").map { "sources/dfe/neighbours/" + $0 }
-        XCTAssertEqual(paths.count, 13)
+        paths += try FileManager.default.contentsOfDirectory(atPath: RepositoryData.root + "/sources/dfe/releases").map { "sources/dfe/releases/" + $0 }
+        XCTAssertEqual(paths.count, 15)
         XCTAssertEqual(Set(EmbeddedSeedData.files.keys), Set(paths.map { URL(fileURLWithPath: $0).lastPathComponent }))
         for path in paths {
             let name = URL(fileURLWithPath: path).lastPathComponent
