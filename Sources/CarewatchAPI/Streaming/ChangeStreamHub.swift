@@ -92,6 +92,9 @@ final class ChangeStreamHub: @unchecked Sendable {
         headers.set("Cache-Control", "no-store")
         // Proxies that buffer answers (nginx does by default) must pass events on as they come.
         headers.set("X-Accel-Buffering", "no")
+        // A stream is its connection's last answer: once it ends (cut off, shut down), the
+        // connection goes too, and EventSource reconnects on a new one.
+        headers.set("Connection", "close")
         return HTTPResponse(status: .ok, headers: headers, body: .push(stream))
     }
 
