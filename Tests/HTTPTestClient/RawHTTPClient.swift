@@ -67,9 +67,12 @@ public final class RawHTTPConnection {
     private var buffer: [UInt8] = []
     public private(set) var peerClosed = false
 
-    public init(port: Int, host: String = "127.0.0.1", timeout: Double = 15) throws {
+    /// - Parameter receiveBuffer: the socket's receive buffer in bytes, set before it connects
+    ///   (so the window the server sees is small too): a client that reads slowly.
+    public init(port: Int, host: String = "127.0.0.1", timeout: Double = 15, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError.connect("socket: \(String(cString: strerror(errno)))") }
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -156,26 +159,8 @@ public final class RawHTTPConnection {
 
     /// Reads one response. `method` matters because a HEAD answer has no body whatever its headers say.
     public func readResponse(method: String = "GET") throws -> RawHTTPResponse {
-        var headEnd: Int?
-        while true {
-            if let end = RawHTTPConnection.find([13, 10, 13, 10], in: buffer) { headEnd = end; break }
-            guard try fill() else { throw RawHTTPError.closedBeforeResponse(buffer) }
-        }
-        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
-        buffer.removeFirst(headEnd! + 4)
-        var lines = head.components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst()
-        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
-            throw RawHTTPError.malformed("status line '\(statusLine)'")
-        }
-        var headers: [(name: String, value: String)] = []
-        for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { throw RawHTTPError.malformed("header line '\(line)'") }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-        }
-        var response = RawHTTPResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "", version: String(parts[0]),
-                                       headers: headers, body: [], wasChunked: false)
+        var response = try readHead()
+        let status = response.status
         if method == "HEAD" || status == 204 || status == 304 || (100..<200).contains(status) {
             return response
         }
@@ -195,6 +180,49 @@ public final class RawHTTPConnection {
         return response
     }
 
+    /// Reads a response's status line and headers only, leaving its body to be read (an
+    /// event stream's chunks, with `readChunk`).
+    public func readHead() throws -> RawHTTPResponse {
+        var headEnd: Int?
+        while true {
+            if let end = RawHTTPConnection.find([13, 10, 13, 10], in: buffer) { headEnd = end; break }
+            guard try fill() else { throw RawHTTPError.closedBeforeResponse(buffer) }
+        }
+        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
+        buffer.removeFirst(headEnd! + 4)
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst()
+        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
+            throw RawHTTPError.malformed("status line '\(statusLine)'")
+        }
+        var headers: [(name: String, value: String)] = []
+        for line in lines where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { throw RawHTTPError.malformed("header line '\(line)'") }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        return RawHTTPResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "", version: String(parts[0]),
+                               headers: headers, body: [], wasChunked: false)
+    }
+
+    /// One chunk of a chunked body; empty for the last (zero-size) chunk.
+    public func readChunk() throws -> [UInt8] {
+        let sizeLine = try readLine()
+        let sizeText = sizeLine.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard let size = Int(sizeText, radix: 16) else { throw RawHTTPError.malformed("chunk size '\(sizeLine)'") }
+        if size == 0 {
+            while try !readLine().isEmpty {}
+            return []
+        }
+        while buffer.count < size + 2 {
+            guard try fill() else { throw RawHTTPError.closedBeforeResponse(buffer) }
+        }
+        let chunk = Array(buffer[0..<size])
+        guard buffer[size] == 13, buffer[size + 1] == 10 else { throw RawHTTPError.malformed("chunk not followed by CRLF") }
+        buffer.removeFirst(size + 2)
+        return chunk
+    }
+
     private func readLine() throws -> String {
         while true {
             if let end = RawHTTPConnection.find([13, 10], in: buffer) {
@@ -209,20 +237,9 @@ public final class RawHTTPConnection {
     private func readChunked() throws -> [UInt8] {
         var body: [UInt8] = []
         while true {
-            let sizeLine = try readLine()
-            let sizeText = sizeLine.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            guard let size = Int(sizeText, radix: 16) else { throw RawHTTPError.malformed("chunk size '\(sizeLine)'") }
-            if size == 0 {
-                // Trailers, then the empty line.
-                while try !readLine().isEmpty {}
-                return body
-            }
-            while buffer.count < size + 2 {
-                guard try fill() else { throw RawHTTPError.closedBeforeResponse(buffer) }
-            }
-            body += buffer[0..<size]
-            guard buffer[size] == 13, buffer[size + 1] == 10 else { throw RawHTTPError.malformed("chunk not followed by CRLF") }
-            buffer.removeFirst(size + 2)
+            let chunk = try readChunk()
+            if chunk.isEmpty { return body }
+            body += chunk
         }
     }
 
