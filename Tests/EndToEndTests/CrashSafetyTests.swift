@@ -44,12 +44,14 @@ final class CrashSafetyTests: EndToEndTestCase {
     func testAcknowledgedWritesSurviveKill9() throws {
         let directory = try temporaryDirectory(self, "crash")
         var acknowledged: [Acknowledged] = []
+        var feed: [Int: String] = [:]
         for round in 0..<4 {
             // Some rounds snapshot often, so that kills also land while a snapshot is written.
             let snapshotEvery = [nil, "25", "5", nil][round]
             let server = try start(directory, arguments: snapshotEvery.map { ["--snapshot-every", $0] } ?? [])
             // Everything acknowledged in earlier rounds survived the previous kill and restart.
             try verify(acknowledged, on: server, after: "restart before round \(round)")
+            feed = try verifyFeed(acknowledged, previous: feed, on: server, after: "restart before round \(round)")
 
             let ledger = Ledger()
             let writers = 4
@@ -80,6 +82,7 @@ final class CrashSafetyTests: EndToEndTestCase {
         }
         let last = try start(directory)
         try verify(acknowledged, on: last, after: "final restart")
+        _ = try verifyFeed(acknowledged, previous: feed, on: last, after: "final restart")
         // The store still takes writes after all that, and the data directory checks out.
         let response = try last.client.request("PUT", "/v1/councils/sandwell/workforce/2016",
                                                headers: authorized(), body: Array(#"{"caseload": 12.5}"#.utf8))
@@ -150,6 +153,42 @@ final class CrashSafetyTests: EndToEndTestCase {
             }
             index += 1
         }
+    }
+
+    /// The change feed after a kill and restart: every change numbered once, with no gap from
+    /// the oldest to the latest; a number seen before the kill still names the same change
+    /// (so none is reused); and every acknowledged write is in it. Returns what it read.
+    private func verifyFeed(_ acknowledged: [Acknowledged], previous: [Int: String], on server: CarewatchProcess, after: String) throws -> [Int: String] {
+        var feed: [Int: String] = [:]
+        var since = 0
+        var expected = 1
+        var latest = 0
+        repeat {
+            let page = try server.client.request("GET", "/v1/changes?since=\(since)&limit=1000")
+            XCTAssertEqual(page.status, 200, "\(after): \(page)")
+            latest = page.object["latest"] as? Int ?? 0
+            for event in page.items {
+                let sequence = event["seq"] as? Int ?? 0
+                XCTAssertEqual(sequence, expected, "\(after): no gap, no repeat")
+                expected = sequence + 1
+                let record = (event["record"] as? [String: Any] ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+                feed[sequence] = "v\(event["version"] as? Int ?? 0) \(event["action"] as? String ?? "") \(record)"
+            }
+            since = page.object["next_since"] as? Int ?? latest
+            if page.items.isEmpty { break }
+        } while since < latest
+        XCTAssertEqual(expected - 1, latest, "\(after): the feed reaches the latest change")
+        XCTAssertGreaterThanOrEqual(latest, previous.keys.max() ?? 0, "\(after): the sequence only grows")
+        for (sequence, change) in previous { XCTAssertEqual(feed[sequence], change, "\(after): change \(sequence) kept its number") }
+        let recorded = Set(feed.values.map { $0.split(separator: " ", maxSplits: 2).last.map(String.init) ?? "" })
+        for entry in acknowledged {
+            let parts = entry.path.split(separator: "/")
+            // /v1/inspections/{id} or /v1/councils/{council}/workforce/{year}
+            let record = parts[1] == "inspections" ? "council=\(entry.expectedText["council"] ?? "") id=\(parts[2]) kind=inspection"
+                                                   : "council=\(parts[2]) kind=workforce year=\(parts[4])"
+            XCTAssertTrue(recorded.contains(record), "\(after): \(entry.path) is in the feed")
+        }
+        return feed
     }
 
     /// Each acknowledged write reads back with its values. Later writes to the same row win,
