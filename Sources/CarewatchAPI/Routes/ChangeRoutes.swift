@@ -42,20 +42,15 @@ struct ChangeRoutes {
         return OperationsRoutes.json(.ok, writer.bytes)
     }
 
-    /// 410 for a position no longer held, 400 for one past the latest change.
+    /// 410 for a position no longer held (with the oldest change held and the latest), 400
+    /// for one past the latest change.
     static func check(_ since: UInt64, in view: HistoryView) throws(APIError) {
-        var members: [(name: String, json: [UInt8])] = [("oldest", Array(String(view.oldest).utf8)), ("latest", Array(String(view.latest).utf8))]
         if since < view.floor {
             var error = APIError(HTTPStatus(410), "changes after \(since) are no longer held: the oldest held is \(view.oldest) (since must be at least \(view.floor)); read the data afresh, then follow from \(view.latest)")
-            error.members = members
+            error.members = [("oldest", Array(String(view.oldest).utf8)), ("latest", Array(String(view.latest).utf8))]
             throw error
         }
-        if since > view.latest {
-            members.removeFirst()
-            var error = APIError.badParameter("since", "is after the latest change, \(view.latest)")
-            error.members = members
-            throw error
-        }
+        if since > view.latest { throw APIError.badParameter("since", "is after the latest change, \(view.latest)") }
     }
 
     /// `text/event-stream` from `Last-Event-ID` (what `EventSource` sends when it
