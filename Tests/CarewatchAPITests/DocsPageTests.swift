@@ -137,6 +137,13 @@ final class DocsPageTests: APITestCase {
         XCTAssertTrue(line.url.hasPrefix(prefix), line.url)
         let target = String(line.url.dropFirst(prefix.count))
         let headers = line.headers.map { ($0.0, $0.1.replacingOccurrences(of: "$CAREWATCH_API_KEY", with: TestServer.apiKey)) }
+        if operation.method == "get" && operation.path.hasSuffix("/stream") {
+            // An event stream lasts as long as the client listens: its head is the answer.
+            let stream = try EventStreamClient(port: server.port, target: target, headers: headers)
+            defer { stream.close() }
+            XCTAssertEqual(stream.head.status, 200, "\(line.method) \(target)")
+            return
+        }
         let response = try server.client.request(line.method, target, headers: headers,
                                                   body: line.body.map { Array($0.utf8) } ?? (["POST", "PUT", "PATCH"].contains(line.method) ? [] : nil))
         let expected: Set<Int>
@@ -195,7 +202,7 @@ struct CurlLine {
         while index < words.count {
             let word = words[index]
             switch word {
-            case "-s", "-i": break
+            case "-s", "-i", "-N": break
             case "-I": method = "HEAD"
             case "-X": index += 1; method = words[index]
             case "-H":

@@ -25,6 +25,8 @@ enum CurlCommand {
             }
         }
         var words = ["curl", "-s"]
+        // An event stream is shown as its events arrive, not when curl's buffer fills.
+        if operation.operation["responses"]?["200"]?["content"]?["text/event-stream"] != nil { words.append("-N") }
         switch operation.method {
         case "get": break
         case "head": words.append("-I")
