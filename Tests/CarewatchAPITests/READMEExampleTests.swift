@@ -17,13 +17,16 @@ import XCTest
 /// - a ```` ```jsonc ```` block whose first line is a `// abridged …` comment is such an
 ///   answer with arrays cut short: each array shows the first elements of the real one;
 /// - a ```` ```http ```` block is an answer's status line and a selection of its headers;
+/// - a ```` ```event-stream ```` block answers a `curl -N` of an event stream: the events it
+///   shows are the first the server sends, `data` compared as JSON;
 /// - a `sh` block with no answer after it, and a `curl` in an inline code span, must be
 ///   answered with a 2xx;
 /// - fences may be indented, as inside a list item.
 ///
-/// Comparison is of JSON values (formatting and key order aside) and ignores only the
-/// values of `updated_at`, which say when the reader's server loaded the data. Every
-/// ```` ```json ```` block of the README must be the answer of a command.
+/// Comparison is of JSON values (formatting and key order aside) and ignores only the values
+/// of `updated_at`, `imported_at` and `at`, which say when the reader's server did something,
+/// and a string shown as `"…"` (a digest of such a moment's data). Every ```` ```json ````
+/// block of the README must be the answer of a command.
 final class READMEExampleTests: XCTestCase {
     static let key = "change-me"
 
@@ -50,8 +53,23 @@ final class READMEExampleTests: XCTestCase {
                 let answer = document.answer(after: index)
                 for example in examples {
                     commands += 1
-                    let response = try runner.run(example)
                     let location = "README.md:\(block.firstLine + example.line) `\(example.text)`"
+                    if example.stream {
+                        guard let answer, answer.language == "event-stream" else {
+                            XCTFail("\(location): an event stream (curl -N) is answered by an event-stream block")
+                            continue
+                        }
+                        let expected = ExpectedAnswer.events(answer.lines)
+                        let client = try EventStreamClient(port: server.port, target: example.target, headers: example.headers)
+                        defer { client.close() }
+                        var received: [ServerSentEventMessage] = []
+                        while received.count < expected.count, let event = try client.next() {
+                            if event.comment == nil { received.append(event) }
+                        }
+                        if let problem = ExpectedAnswer.streamMismatch(expected, received) { XCTFail("\(location): \(problem)") }
+                        continue
+                    }
+                    let response = try runner.run(example)
                     if let answer {
                         if let problem = ExpectedAnswer.mismatch(answer, response) {
                             XCTFail("\(location): \(problem)\nThe server answered:\n\(ExpectedAnswer.show(response))")
@@ -61,7 +79,7 @@ final class READMEExampleTests: XCTestCase {
                     }
                 }
                 if answer != nil { answered += 1 }
-            case "json", "jsonc", "http":
+            case "json", "jsonc", "http", "event-stream":
                 let previous = index > 0 ? document.blocks[index - 1] : nil
                 let paired = previous.map { $0.language == "sh" && document.answer(after: index - 1) != nil } ?? false
                 XCTAssertTrue(paired, "README.md:\(block.firstLine): a \(block.language) block that answers no curl command (put the command in a sh block right before it)")
@@ -90,8 +108,11 @@ final class READMEExampleTests: XCTestCase {
             "curl -sI 'localhost:8080/v1/councils?region=West%20Midlands&sort=-rating'",
             "curl -s localhost:8080/v1/export > carewatch-export.json",
             "curl -s -X POST http://localhost:8080/v1/import --data-binary @carewatch-export.json -H 'Content-Type: application/json'",
+            "curl -sN localhost:8080/v1/changes/stream -H 'Last-Event-ID: 16540'",
         ]).map { try $0.get() }
-        XCTAssertEqual(examples.count, 4)
+        XCTAssertEqual(examples.count, 5)
+        XCTAssertTrue(examples[4].stream)
+        XCTAssertFalse(examples[0].stream)
         XCTAssertEqual(examples[0].method, "PUT")
         XCTAssertEqual(examples[0].target, "/v1/councils/sandwell/workforce/2016")
         XCTAssertEqual(examples[0].headers.map(\.0), ["Authorization", "Content-Type"])
@@ -163,7 +184,7 @@ struct MarkdownExamples {
     func answer(after index: Int) -> Block? {
         guard index + 1 < blocks.count else { return nil }
         let next = blocks[index + 1]
-        guard next.followsPrevious, ["json", "jsonc", "http"].contains(next.language) else { return nil }
+        guard next.followsPrevious, ["json", "jsonc", "http", "event-stream"].contains(next.language) else { return nil }
         return next
     }
 }
@@ -188,6 +209,8 @@ struct CurlExample {
     var body: Body?
     /// `> file`: the answer's body is saved there for later `@file` uploads.
     var output: String?
+    /// `-N`: an event stream, shown as its events arrive.
+    var stream = false
 
     /// The `curl` commands of a sh block; other lines are not run.
     static func parseBlock(_ lines: [String]) throws -> [Result<CurlExample, Invalid>] {
@@ -227,6 +250,8 @@ struct CurlExample {
             switch word {
             case "-s", "-S", "-sS", "--silent", "--show-error":
                 break
+            case "-N", "-sN", "--no-buffer":
+                stream = true
             case "-I", "-sI", "--head":
                 head = true
             case "-O", "-J", "-OJ", "--remote-name", "--remote-header-name":
@@ -384,8 +409,8 @@ enum ExpectedAnswer {
                 return "\(path) has keys \(actual.keys.sorted()), not \(expected.keys.sorted())"
             }
             for key in expected.keys.sorted() {
-                if key == "updated_at" {
-                    guard actual[key] is String else { return "\(path).updated_at is not a string" }
+                if ["updated_at", "imported_at", "at"].contains(key) {
+                    guard actual[key] is String else { return "\(path).\(key) is not a string" }
                     continue
                 }
                 if let problem = mismatch(expected[key]!, actual[key]!, path: "\(path).\(key)", abridged: abridged) { return problem }
@@ -402,12 +427,31 @@ enum ExpectedAnswer {
         case (is NSNull, is NSNull):
             return nil
         case let (expected as String, actual as String):
-            return expected == actual ? nil : "\(path) is \(actual.debugDescription), not \(expected.debugDescription)"
+            return expected == actual || expected == "…" ? nil : "\(path) is \(actual.debugDescription), not \(expected.debugDescription)"
         case let (expected as NSNumber, actual as NSNumber):
             return expected.doubleValue == actual.doubleValue ? nil : "\(path) is \(actual), not \(expected)"
         default:
             return "\(path) is \(actual), not \(expected)"
         }
+    }
+
+    /// The events an event-stream block shows (comment lines left out).
+    static func events(_ lines: [String]) -> [ServerSentEventMessage] {
+        lines.joined(separator: "\n").components(separatedBy: "\n\n")
+            .map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.isEmpty }
+            .map(ServerSentEventMessage.parse).filter { $0.comment == nil }
+    }
+
+    /// Each event shown against the one received: its id and name exactly, its data as JSON.
+    static func streamMismatch(_ expected: [ServerSentEventMessage], _ received: [ServerSentEventMessage]) -> String? {
+        guard received.count == expected.count else { return "the stream sent \(received.count) events, not \(expected.count): \(received)" }
+        for (index, (shown, sent)) in zip(expected, received).enumerated() {
+            if shown.id != sent.id || shown.event != sent.event { return "event \(index) is \(sent), not \(shown)" }
+            guard let want = try? JSONSerialization.jsonObject(with: Data(shown.data.utf8)),
+                  let got = try? JSONSerialization.jsonObject(with: Data(sent.data.utf8)) else { return "event \(index)'s data is not JSON" }
+            if let problem = mismatch(want, got, path: "event \(index).data", abridged: false) { return problem }
+        }
+        return nil
     }
 
     /// The answer as the README would show it: indented, in the server's key order.
