@@ -16,8 +16,10 @@ extension StoreState {
     }
 
     /// A release's id is its file's name made into a slug; a different file of the same name
-    /// adds the start of its SHA-256; the same file imported again is the same release.
+    /// adds the start of its SHA-256; the same file imported again (under any name) is the
+    /// same release.
     public func releaseID(forFile name: String?, sha256: String, fallback: String) -> String {
+        if let same = releaseIDs.first(where: { releasesByID[$0]?.file.sha256 == sha256 }) { return same }
         let base = ReleaseMetadata.slug(name ?? fallback)
         for candidate in [base, "\(base)-\(sha256.prefix(12))"] {
             guard let existing = releasesByID[candidate] else { return candidate }
