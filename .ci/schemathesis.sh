@@ -5,6 +5,9 @@
 # settings are in .ci/schemathesis.toml). Bounded in examples per operation and in wall
 # time. Any failed check fails CI. The server is always
 # stopped, by its own PID, and must exit 0 on SIGTERM (graceful drain).
+# GET /v1/changes/stream is left out: an event stream lasts as long as its client listens,
+# which a request-and-response fuzzer cannot read to the end (ChangeStreamTests check it
+# over real sockets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
@@ -60,6 +63,7 @@ timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
         --request-timeout 10 \
         --suppress-health-check all \
         --header "Authorization: Bearer $key" \
+        --exclude-path /v1/changes/stream \
         --report junit --report-dir "${SCHEMATHESIS_REPORT_DIR:-$workdir/report}" \
     || status=$?
 
