@@ -66,7 +66,8 @@ public final class EventStreamClient {
 }
 
 extension ServerSentEventMessage {
-    static func parse(_ block: String) -> ServerSentEventMessage {
+    /// One event's lines (without the blank line that ends it).
+    public static func parse(_ block: String) -> ServerSentEventMessage {
         var message = ServerSentEventMessage(id: nil, event: nil, data: "", comment: nil)
         var data: [String] = []
         for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
