@@ -789,7 +789,8 @@
     }
     const grades = new Map();
     const rows = group.members.map((member) => {
-      const current = member.current && byCode.get(member.code);
+      // A current council missing from the page's list (added since) still links to its view.
+      const current = member.current && (byCode.get(member.code) || { slug: member.slug, name: member.name, region: "–" });
       const latest = current && current.latest_inspection;
       if (current) grades.set(latest ? latest.overall : "not_yet_inspected", (grades.get(latest ? latest.overall : "not_yet_inspected") || 0) + 1);
       const name = current ? councilLink(current) : h("span", {}, member.name || `DfE number ${member.la_code}`,
