@@ -26,6 +26,8 @@ final class CompareEndpointTests: APITestCase {
         let neighbours = try XCTUnwrap(year["neighbours"] as? [String: Any])
         XCTAssertEqual(neighbours["median"] as? Double, 15.45)
         XCTAssertEqual(neighbours["mean"] as? Double, 15.75)
+        XCTAssertEqual(neighbours["min"] as? Double, 6.1)
+        XCTAssertEqual(neighbours["max"] as? Double, 28.9)
         XCTAssertEqual(neighbours["with_value"] as? Int, 10)
         XCTAssertEqual(neighbours["of"] as? Int, 10)
         let england = try XCTUnwrap(year["england"] as? [String: Any])
@@ -50,7 +52,7 @@ final class CompareEndpointTests: APITestCase {
         let lines = response.text.split(separator: "\r\n")
         XCTAssertEqual(lines.count, 1 + 4 * 9)
         XCTAssertTrue(lines[0].hasPrefix("council,measure,year,value,status,joint_return,change,trend,rank,ranked,quartile"))
-        XCTAssertTrue(lines.contains { $0.hasPrefix("E08000028,agency_rate,2025,9.9,,,-5.3,better,") && $0.contains(",2025,15.45,15.75,10,10,0,,,West Midlands,10.4,,published,13,,published,percent") },
+        XCTAssertTrue(lines.contains { $0.hasPrefix("E08000028,agency_rate,2025,9.9,,,-5.3,better,") && $0.contains(",2025,15.45,15.75,6.1,28.9,10,10,0,,,West Midlands,10.4,,published,13,,published,percent") },
                       response.text)
         let accepted = try server.get(Self.fourMeasures, headers: [("Accept", "text/csv")])
         XCTAssertEqual(accepted.body, response.body)
@@ -78,6 +80,25 @@ final class CompareEndpointTests: APITestCase {
         let year2025 = try XCTUnwrap(years(after).last)
         let neighbours = try XCTUnwrap(year2025["neighbours"] as? [String: Any])
         XCTAssertEqual(neighbours["median"] as? Double, 15.8, "Wolverhampton now 30.0: the middle pair is 15.7 and 15.9")
+    }
+
+    /// The neighbours' band is the lowest and highest of their own rows, read one by one; a
+    /// withheld neighbour is left out of it as it is of the median.
+    func testNeighboursBandIsTheirLowestAndHighest() throws {
+        for (council, year) in [("sandwell", 2025), ("kensington-and-chelsea", 2025), ("city-of-london", 2023)] {
+            let response = try server.get("/v1/councils/\(council)/compare?measures=agency_rate&from=\(year)&to=\(year)&with=neighbours")
+            assertStatus(response, 200)
+            let members = try XCTUnwrap((response.object["neighbours"] as? [String: Any])?["members"] as? [[String: Any]])
+            var values: [Double] = []
+            for member in members {
+                let row = try server.get("/v1/councils/\(member["code"]!)/workforce/\(year)")
+                if let value = row.object["agency_rate"] as? Double { values.append(value) }
+            }
+            let summary = try XCTUnwrap(years(response).first?["neighbours"] as? [String: Any])
+            XCTAssertEqual(summary["with_value"] as? Int, values.count, council)
+            XCTAssertEqual(summary["min"] as? Double, values.min(), council)
+            XCTAssertEqual(summary["max"] as? Double, values.max(), council)
+        }
     }
 
     func testSuppressedValuesAreAStatusAndCounted() throws {

@@ -35,6 +35,8 @@ final class ComparisonTests: XCTestCase {
         XCTAssertNil(year.council.status)
         XCTAssertEqual(try XCTUnwrap(year.neighbours?.median), 15.45, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(year.neighbours?.mean), 15.75, accuracy: 1e-9)
+        XCTAssertEqual(year.neighbours?.min, 6.1, "Coventry")
+        XCTAssertEqual(year.neighbours?.max, 28.9, "Luton")
         XCTAssertEqual(year.neighbours?.withValue, 10)
         XCTAssertEqual(year.neighbours?.of, 10)
         XCTAssertEqual(year.england?.value, 13.0)
@@ -253,6 +255,6 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(lines.count, 5)
         XCTAssertEqual(lines[0], Substring(Comparison.csvColumns.joined(separator: ",")))
         XCTAssertTrue(lines[2].hasPrefix("E08000028,agency_rate,2025,9.9,,,-5.3,better,"), String(lines[2]))
-        XCTAssertTrue(lines[2].contains(",2025,15.45,15.75,10,10,0,,,West Midlands,10.4,,published,13,,published,percent"), String(lines[2]))
+        XCTAssertTrue(lines[2].contains(",2025,15.45,15.75,6.1,28.9,10,10,0,,,West Midlands,10.4,,published,13,,published,percent"), String(lines[2]))
     }
 }

@@ -74,9 +74,11 @@ final class WriteConcurrencyTests: EndToEndTestCase {
         let largestBatch = Int(after["carewatch_store_largest_commit_batch", default: 0])
         print("\(writes) PUTs on \(Self.connections) connections: \(idle) threads idle, \(most) at most; \(commits) commits in \(syncs) fdatasyncs, at most \(largestBatch) in one")
         XCTAssertGreaterThan(largestBatch, 2 * most, "more writes waited for one fdatasync than there are threads: none holds a thread while it waits")
-        // Event loops and the cooperative pool (one per core each), the committer, main and
-        // Dispatch's own threads, with room for Dispatch's overcommit workers.
-        XCTAssertLessThanOrEqual(most, 3 * cores + 6, "more threads than the event loops, the cooperative pool and the committer need")
+        // The load adds at most the cooperative pool (one per core) and a few of Dispatch's
+        // workers to what the idle server already runs. The idle count itself varies (7 to 13
+        // on 2 cores, as Dispatch keeps or retires overcommit workers), so the bound is on the
+        // growth: a thread per waiting write would add hundreds.
+        XCTAssertLessThanOrEqual(most - idle, 2 * cores + 4, "the writes added more threads than the cooperative pool and Dispatch's workers: \(idle) idle, \(most) at most")
         XCTAssertEqual(commits, Double(writes))
         // Each row holds the value of its last wave.
         for index in Array(0..<50) + Array((Self.connections - 50)..<Self.connections) {

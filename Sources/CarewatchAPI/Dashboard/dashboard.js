@@ -37,14 +37,38 @@
     city_of_london: "City of London",
     isles_of_scilly: "Isles of Scilly",
   };
-  // The workforce measures a council view charts, as DfE publishes them (30 September).
+  // The workforce measures the England view shows from DfE's national and regional rows.
   const MEASURES = [
-    { key: "agency_rate", label: "Agency social workers", unit: "%", about: "agency workers as a share of agency and employed FTE" },
-    { key: "vacancy_rate", label: "Vacancy rate", unit: "%", about: "vacant posts as a share of vacancies and employed FTE" },
-    { key: "turnover_rate", label: "Turnover", unit: "%", about: "leavers in the year as a share of employed FTE" },
-    { key: "caseload", label: "Average caseload", unit: "", about: "cases per case-holding social worker" },
-    { key: "absence_rate", label: "Sickness absence", unit: "%", about: "working days lost to sickness" },
+    { key: "agency_rate", label: "Agency social workers", unit: "%" },
+    { key: "vacancy_rate", label: "Vacancy rate", unit: "%" },
+    { key: "turnover_rate", label: "Turnover", unit: "%" },
+    { key: "caseload", label: "Average caseload", unit: "" },
   ];
+  // The measures a council view compares (ids of GET /v1/measures), in page order, with what
+  // each means; labels, units and decimals come with the comparison itself.
+  // `how`: said beside the chart when carewatch, not DfE, computes the council's own figure.
+  const COMPARED = [
+    { key: "agency_rate", dataset: "workforce", about: "agency workers as a share of agency and employed FTE" },
+    { key: "vacancy_rate", dataset: "workforce", about: "vacant posts as a share of vacancies and employed FTE" },
+    { key: "turnover_rate", dataset: "workforce", about: "leavers in the year as a share of employed FTE" },
+    { key: "caseload", dataset: "workforce", about: "cases per case-holding social worker" },
+    { key: "absence_rate", dataset: "workforce", about: "working days lost to sickness" },
+    { key: "cin_rate", dataset: "context", about: "children in need at 31 March per 10,000 children",
+      how: "computed by carewatch as DfE does, from DfE's count and ONS's population of children a year earlier" },
+    { key: "cla_rate", dataset: "context", about: "children looked after at 31 March per 10,000 children" },
+  ];
+  // DfE's symbols for a figure it withholds, as GET /v1/measures lists them. A withheld
+  // figure is said to be withheld, never drawn as a zero or left as a silent gap.
+  const SYMBOLS = {
+    c: "confidential", k: "fewer than 5", u: "low reliability", x: "not available", z: "not applicable",
+    low: "too small to show", ":": "not available", "-": "not available", ".": "not available",
+  };
+  // How a region's or England's figure was arrived at, as the comparison says (`basis`).
+  const BASES = {
+    published: { long: "DfE's published figures", short: "DfE's figure" },
+    computed: { long: "computed by carewatch from DfE's own count and population for the area", short: "computed by carewatch" },
+    pooled: { long: "pooled by carewatch from the councils' returns, as DfE published none", short: "pooled by carewatch" },
+  };
   const FIRST_RATINGS_YEAR = 2014; // the first 31 March by which SIF inspections had graded councils
 
   // MARK: API
@@ -80,6 +104,7 @@
 
   // One formatter of each kind: making one per call is what costs.
   const counts = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+  const ticks = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
   const longDates = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   const fmt = {
     count: (value) => (value == null ? "–" : counts.format(Math.round(value))),
@@ -87,6 +112,14 @@
     percent: (value) => (value == null ? "–" : `${Number(value).toFixed(1)}%`),
     measure: (measure, value) => (value == null ? "–" : `${Number(value).toFixed(1)}${measure.unit}`),
     date: (iso) => (iso ? longDates.format(new Date(`${iso}T00:00:00Z`)) : "date not published"),
+    /// A measure of the comparison, by the unit and decimals the API gives with it.
+    value: (measure, value) => {
+      if (value == null) return "–";
+      if (measure.unit === "count") return counts.format(value);
+      return `${Number(value).toFixed(measure.decimals)}${measure.unit === "percent" ? "%" : ""}`;
+    },
+    withheld: (symbol) => `withheld (${symbol})`,
+    withheldLong: (symbol) => `withheld by DfE (“${symbol}”: ${SYMBOLS[symbol] || "withheld"})`,
   };
 
   function todayISO() {
@@ -263,20 +296,27 @@
     });
   }
 
-  /// Lines over years, one per series, with a point for every value (gaps where none).
-  function lineChart(name, label, series, years, format, height = 200) {
+  /// Lines over years, one per series, with a point for every value. A year without a figure
+  /// is a gap; a year whose figure DfE withheld is a gap with a "withheld" mark carrying
+  /// DfE's symbol, never a zero. `band` (a low and high per year) is shaded behind the lines.
+  /// Series points: { year, value, status, title, className } (title/className optional).
+  /// `suffix` follows each axis value ("%").
+  function lineChart(name, label, series, years, format, { height = 200, band = null, suffix = "" } = {}) {
     return chart(name, (width) => {
-      const margin = { top: 10, right: 10, bottom: 26, left: 40 };
+      const margin = { top: 10, right: 12, bottom: 26, left: 44 };
       const innerWidth = width - margin.left - margin.right;
       const innerHeight = height - margin.top - margin.bottom;
-      const values = series.flatMap((line) => line.points.map((point) => point.value)).filter((value) => value != null);
-      const max = niceMax(Math.max(...values, 0));
-      const x = (year) => margin.left + (years.length === 1 ? innerWidth / 2 : ((year - years[0]) / (years[years.length - 1] - years[0])) * innerWidth);
+      const values = series.flatMap((line) => line.points.map((point) => point.value));
+      if (band) values.push(...band.points.map((point) => point.high));
+      const max = niceMax(Math.max(0, ...values.filter((value) => value != null)));
+      const first = years[0];
+      const span = years[years.length - 1] - first;
+      const x = (year) => margin.left + (span === 0 ? innerWidth / 2 : ((year - first) / span) * innerWidth);
       const y = (value) => margin.top + innerHeight - (value / max) * innerHeight;
       const svg = svgRoot(width, height, label);
       for (const tick of [0, max / 2, max]) {
         svg.append(s("line", { class: "gridline", x1: margin.left, x2: width - margin.right, y1: y(tick), y2: y(tick) }),
-          s("text", { class: "tick", x: margin.left - 4, y: y(tick) + 4, "text-anchor": "end" }, format(tick)));
+          s("text", { class: "tick", x: margin.left - 4, y: y(tick) + 4, "text-anchor": "end" }, `${ticks.format(tick)}${suffix}`));
       }
       const step = Math.ceil(years.length / Math.max(1, Math.floor(innerWidth / 44)));
       years.forEach((year, index) => {
@@ -284,7 +324,9 @@
           svg.append(s("text", { class: "tick", x: x(year), y: height - 8, "text-anchor": "middle" }, String(year)));
         }
       });
-      for (const line of series) {
+      if (band) svg.append(bandShape(band, x, y, format));
+      series.forEach((line, index) => {
+        const group = s("g", { class: "series", "data-series": line.key });
         let path = "";
         let open = false;
         for (const point of line.points) {
@@ -292,17 +334,52 @@
           path += `${open ? "L" : "M"}${x(point.year).toFixed(1)},${y(point.value).toFixed(1)}`;
           open = true;
         }
-        const group = s("g", { class: "series", "data-series": line.key });
         if (path) group.append(s("path", { class: `line ${line.className}`, d: path }));
         for (const point of line.points) {
-          if (point.value == null) continue;
-          group.append(s("circle", { class: `point ${line.className}`, cx: x(point.year).toFixed(1), cy: y(point.value).toFixed(1), r: 4,
-            "data-year": point.year, "data-value": point.value }, s("title", {}, `${line.label}, ${point.year}: ${format(point.value)}`)));
+          if (point.value != null) {
+            group.append(s("circle", { class: `point ${line.className}${point.className ? ` ${point.className}` : ""}`,
+              cx: x(point.year).toFixed(1), cy: y(point.value).toFixed(1), r: line.radius || 4, "data-year": point.year, "data-value": point.value },
+            s("title", {}, point.title || `${line.label}, ${point.year}: ${format(point.value)}`)));
+          } else if (point.status) {
+            // Stacked above the axis by series, so two withheld marks of one year do not overlap.
+            const top = margin.top + innerHeight - 18 - index * 18;
+            group.append(s("g", { class: `withheld ${line.className}`, "data-year": point.year, "data-status": point.status },
+              s("rect", { x: (x(point.year) - 12).toFixed(1), y: top, width: 24, height: 15, rx: 3 }),
+              s("text", { x: x(point.year).toFixed(1), y: top + 11, "text-anchor": "middle" }, point.status),
+              s("title", {}, `${line.label}, ${point.year}: ${fmt.withheldLong(point.status)}`)));
+          }
         }
         svg.append(group);
-      }
+      });
       return svg;
     });
+  }
+
+  /// A shaded band through each run of consecutive years that have both a low and a high, and
+  /// a whisker for each year (so that a year standing alone still shows its range).
+  function bandShape(band, x, y, format) {
+    const group = s("g", { class: "band", "data-band": band.key });
+    const known = band.points.filter((point) => point.low != null && point.high != null);
+    let run = [];
+    const flush = () => {
+      if (run.length > 1) {
+        const top = run.map((point) => `${x(point.year).toFixed(1)},${y(point.high).toFixed(1)}`);
+        const bottom = run.slice().reverse().map((point) => `${x(point.year).toFixed(1)},${y(point.low).toFixed(1)}`);
+        group.append(s("path", { class: "band-area", d: `M${top.join("L")}L${bottom.join("L")}Z` }));
+      }
+      run = [];
+    };
+    known.forEach((point, index) => {
+      if (index > 0 && point.year !== known[index - 1].year + 1) flush();
+      run.push(point);
+    });
+    flush();
+    for (const point of known) {
+      group.append(s("line", { class: "band-range", x1: x(point.year).toFixed(1), x2: x(point.year).toFixed(1),
+        y1: y(point.low).toFixed(1), y2: y(point.high).toFixed(1), "data-year": point.year, "data-low": point.low, "data-high": point.high },
+      s("title", {}, `${band.label}, ${point.year}: ${format(point.low)} to ${format(point.high)}`)));
+    }
+    return group;
   }
 
   /// Inspections on a time axis: graded ones filled with their grade, visits hollow below.
@@ -356,20 +433,49 @@
     return ((group.counts.outstanding + group.counts.good) / group.graded) * 100;
   }
 
+  /// DfE's own rows for England and the regions (GET /v1/figures?dataset=workforce), by area
+  /// name and year: the figures DfE publishes for each area, not a pooling of councils. (The
+  /// answer also holds the joint returns of pairs of councils, left out here.)
+  function publishedAreas(rows) {
+    const byArea = new Map();
+    const years = new Set();
+    for (const row of rows) {
+      if (row.level === "local_authority") continue;
+      if (!byArea.has(row.name)) byArea.set(row.name, new Map());
+      byArea.get(row.name).set(row.year, row);
+      if (row.level === "national") years.add(row.year);
+    }
+    return { byArea, years: [...years].sort((a, b) => a - b) };
+  }
+
+  /// One figure of a published row: its number, or DfE's symbol when withheld.
+  function reading(row, key) {
+    if (!row) return { value: null, status: null };
+    return { value: row.values[key] ?? null, status: (row.suppressed && row.suppressed[key]) || null };
+  }
+
+  function readingText(measure, { value, status }) {
+    if (value != null) return fmt.measure(measure, value);
+    return status ? fmt.withheld(status) : "–";
+  }
+
   async function englandView() {
     const dates = ratingDates();
-    const [series, councils, workforce] = await Promise.all([
+    const [series, councils, figures] = await Promise.all([
       getJSON(`/v1/stats/ratings/series?as_of=${dates.join(",")}`),
       allCouncils(),
-      getJSON("/v1/stats/workforce"),
+      getJSON("/v1/figures?dataset=workforce&limit=500"),
     ]);
+    const areas = publishedAreas(figures.data);
+    const england = areas.byArea.get("England") || new Map();
     const points = series.points;
     const now = points[points.length - 1];
     const national = now.national;
     const shownGrades = GRADES.filter((grade) =>
       !["adequate", "not_yet_inspected"].includes(grade.key) || points.some((point) => point.national.counts[grade.key] > 0));
     const nowGrades = GRADES.filter((grade) => !["adequate", "not_yet_inspected"].includes(grade.key) || national.counts[grade.key] > 0);
-    const latestYear = workforce.years[workforce.years.length - 1];
+    const latestYear = areas.years[areas.years.length - 1];
+    const latestEngland = england.get(latestYear);
     const inadequate = councils
       .filter((council) => council.latest_inspection && council.latest_inspection.overall === "inadequate")
       .sort((a, b) => (b.latest_inspection.published || "").localeCompare(a.latest_inspection.published || ""));
@@ -378,8 +484,8 @@
       card(fmt.count(national.councils), "councils with children's services"),
       card(fmt.percent(goodOrBetter(national)), `good or outstanding (of ${national.graded} graded)`, "good-or-better"),
       card(fmt.count(national.counts.inadequate), "judged inadequate", "inadequate-count"),
-      latestYear ? card(fmt.percent(latestYear.national.pooled.agency_rate.value), `agency social workers, England, ${latestYear.year}`, "agency") : null,
-      latestYear ? card(fmt.percent(latestYear.national.pooled.vacancy_rate.value), `vacancy rate, England, ${latestYear.year}`, "vacancy") : null);
+      latestEngland ? card(readingText(MEASURES[0], reading(latestEngland, "agency_rate")), `agency social workers, England, 30 September ${latestYear} (DfE)`, "agency") : null,
+      latestEngland ? card(readingText(MEASURES[1], reading(latestEngland, "vacancy_rate")), `vacancy rate, England, 30 September ${latestYear} (DfE)`, "vacancy") : null);
 
     const nowChart = barChart("ratings-now", `Councils by latest overall Ofsted grade on ${fmt.date(now.as_of)}`,
       nowGrades.map((grade) => ({ key: grade.key, label: grade.label, value: national.counts[grade.key], text: fmt.count(national.counts[grade.key]), className: `g-${grade.key}` })));
@@ -394,29 +500,28 @@
     });
     const overTime = stackedColumns("ratings-over-time", `Councils by overall grade on 31 March each year from ${FIRST_RATINGS_YEAR}, and now`, columns, shownGrades);
 
-    const regionRows = now.regions.map((group) => regionRow(group.region, group, latestYear && latestYear.regions.find((entry) => entry.region === group.region)));
-    regionRows.push({ ...regionRow("England", national, latestYear && latestYear.national), className: "total" });
+    const regionRows = now.regions.map((group) => regionRow(group.region, group));
+    regionRows.push({ ...regionRow("England", national), className: "total" });
     const regionColumns = [{ key: "region", label: "Region" }, { key: "councils", label: "Councils", num: true },
       ...nowGrades.map((grade) => ({ key: grade.key, label: grade.label, num: true })),
       { key: "good_or_better", label: "Good or better", num: true },
-      ...MEASURES.filter((measure) => measure.key !== "absence_rate").map((measure) => ({ key: measure.key, label: `${measure.label} (median)`, num: true }))];
-    function regionRow(name, group, figures) {
+      ...MEASURES.map((measure) => ({ key: measure.key, label: measure.label, num: true }))];
+    function regionRow(name, group) {
+      const row = (areas.byArea.get(name) || new Map()).get(latestYear);
       return {
         key: name,
         cells: [{ text: name }, { text: fmt.count(group.councils) },
           ...nowGrades.map((grade) => ({ text: fmt.count(group.counts[grade.key]) })),
           { text: fmt.percent(goodOrBetter(group)) },
-          ...MEASURES.filter((measure) => measure.key !== "absence_rate")
-            .map((measure) => ({ text: figures ? fmt.measure(measure, figures.figures[measure.key].median) : "–" }))],
+          ...MEASURES.map((measure) => ({ text: readingText(measure, reading(row, measure.key)) }))],
       };
     }
 
-    const workforceYears = workforce.years.map((year) => year.year);
-    const trend = lineChart("england-workforce", "England's pooled agency, vacancy and turnover rates by year",
-      [["agency_rate", "Agency social workers", "s-1"], ["vacancy_rate", "Vacancy rate", "s-2"], ["turnover_rate", "Turnover", "s-3"]]
-        .map(([key, label, className]) => ({ key, label, className,
-          points: workforce.years.map((year) => ({ year: year.year, value: year.national.pooled[key].value })) })),
-      workforceYears, fmt.percent, 220);
+    const trendMeasures = [["agency_rate", "Agency social workers", "s-1"], ["vacancy_rate", "Vacancy rate", "s-2"], ["turnover_rate", "Turnover", "s-3"]];
+    const trend = lineChart("england-workforce", "England's agency, vacancy and turnover rates at 30 September each year, DfE's published figures",
+      trendMeasures.map(([key, label, className]) => ({ key, label, className,
+        points: areas.years.map((year) => ({ year, ...reading(england.get(year), key) })) })),
+      areas.years, fmt.percent, { height: 220, suffix: "%" });
 
     const node = h("div", { class: "view-england" },
       h("h1", {}, "Children's services in England"),
@@ -439,14 +544,16 @@
             inadequate.map((council) => ({ key: council.code, cells: [{ node: councilLink(council) }, { text: council.region }, { text: fmt.date(council.latest_inspection.published) }] })),
             { "data-table": "inadequate" })),
       panel("regions", "Regions",
-        table(`Grades now, and workforce pressure${latestYear ? ` at 30 September ${latestYear.year}: the median of the region's councils` : ""}`,
+        table(`Grades now, and workforce pressure${latestYear ? ` at 30 September ${latestYear}: DfE's published figures for each region and England` : ""}`,
           regionColumns, regionRows, { "data-table": "regions" })),
       panel("workforce", "The workforce in England over time",
-        h("p", { class: "meta" }, "DfE's definitions over summed FTEs of the councils that report both figures, at 30 September each year."),
-        trend, legend([{ className: "s-1", label: "Agency social workers" }, { className: "s-2", label: "Vacancy rate" }, { className: "s-3", label: "Turnover" }]),
-        figuresTable("The figures as a table", "England's pooled rates by year",
-          [{ key: "year", label: "Year" }, { key: "agency_rate", label: "Agency", num: true }, { key: "vacancy_rate", label: "Vacancies", num: true }, { key: "turnover_rate", label: "Turnover", num: true }],
-          workforce.years.map((year) => ({ key: year.year, cells: [{ text: String(year.year) }, ...["agency_rate", "vacancy_rate", "turnover_rate"].map((key) => ({ text: fmt.percent(year.national.pooled[key].value) }))] })))));
+        areas.years.length === 0 ? h("p", {}, "No figures of DfE's for England are loaded.") : [
+        h("p", { class: "meta" }, "DfE's own figures for England at 30 September each year, as it publishes them in its national row."),
+        trend, legend(trendMeasures.map(([, label, className]) => ({ className, label }))),
+        figuresTable("The figures as a table", "England's agency, vacancy and turnover rates by year (DfE)",
+          [{ key: "year", label: "Year" }, ...trendMeasures.map(([key, label]) => ({ key, label, num: true }))],
+          areas.years.map((year) => ({ key: year, cells: [{ text: String(year) },
+            ...trendMeasures.map(([key]) => ({ text: readingText(MEASURES.find((measure) => measure.key === key), reading(england.get(year), key)) }))] })))]));
     return { title: "England", node, announce: "England view loaded" };
   }
 
@@ -456,32 +563,48 @@
 
   // MARK: Council
   //
-  // The council view's panels, in page order; each takes the loaded data and returns a
-  // section. Three requests: the council, its inspections, its workforce series. Panels that
-  // rest on endpoints still being built slot in here when those land (none is requested now):
-  //  - comparison (GET /v1/councils/{c}/compare?with=neighbours,region,england): replaces the
-  //    workforce request, since it carries the council's own values, and adds neighbours'
-  //    median, region and England lines, rank and quartile band to each workforce chart;
-  //  - neighbours (include=neighbours on GET /v1/councils/{c}): the ten statistical neighbours
-  //    with their latest grades, each linking to its view;
-  //  - revisions (GET /v1/revisions?council=): what DfE changed in the council's figures
-  //    between releases, fetched when the reader opens that panel (the view keeps to three).
+  // Three requests: every council (shared with the search box and the England view, so it is
+  // asked once per page: it gives this council's record and its neighbours' latest grades),
+  // the council's inspections, and its comparison with its statistical neighbours, region
+  // and England (GET /v1/councils/{c}/compare, which carries the council's own figures and
+  // its neighbour list too). A neighbour's view then costs two requests.
+  //
+  // The panels, in page order; each takes the loaded data and returns a section.
 
-  const COUNCIL_PANELS = [latestInspectionPanel, timelinePanel, workforcePanel];
+  const COUNCIL_PANELS = [
+    latestInspectionPanel,
+    timelinePanel,
+    workforcePanel,
+    neighboursPanel,
+    contextPanel,
+    // ISSUE 10 — revisions panel goes here: what DfE revised in this council's figures between
+    // releases, from GET /v1/revisions?council={code}. It is a fourth request, so the panel
+    // renders closed (<details>) and asks only when the reader opens it; the view's own
+    // three requests stay as they are. /v1/revisions does not exist yet: nothing asks it.
+  ];
 
   async function councilView(key) {
     const base = `/v1/councils/${encodeURIComponent(key)}`;
-    let council;
+    let councils;
     let inspections;
-    let workforce;
+    let comparison;
     try {
-      [council, inspections, workforce] = await Promise.all([
-        getJSON(base), getJSON(`${base}/inspections?limit=500`), getJSON(`${base}/workforce?limit=500`)]);
+      [councils, inspections, comparison] = await Promise.all([
+        allCouncils(), getJSON(`${base}/inspections?limit=500`), getJSON(`${base}/compare?measures=${COMPARED.map((measure) => measure.key).join(",")}`)]);
     } catch (error) {
       if (error.status === 404) return missingView(`No council is named “${key}”.`);
       throw error;
     }
-    const data = { council, inspections: inspections.data, workforce: workforce.data };
+    let council = councils.find((entry) => entry.code === comparison.council.code);
+    if (!council) {
+      // Added since this page listed the councils: list them again (only then a fourth request).
+      councilList = null;
+      councils = await allCouncils();
+      council = councils.find((entry) => entry.code === comparison.council.code);
+      if (!council) throw new Error(`${comparison.council.name} is missing from the list of councils.`);
+    }
+    const byCode = new Map(councils.map((entry) => [entry.code, entry]));
+    const data = { council, byCode, inspections: inspections.data, comparison };
     const kind = KINDS[council.kind] || council.kind;
     const node = h("div", { class: "view-council", "data-council": council.code },
       h("h1", {}, council.name),
@@ -523,31 +646,172 @@
         inspection.overall ? [": ", badge(inspection.overall)] : null))));
   }
 
-  function workforcePanel({ council, workforce }) {
-    if (workforce.length === 0) {
-      return panel("workforce", "Social work workforce", h("p", {}, `DfE publishes no workforce figures for ${council.name} on its own (a joint return with a neighbour, or none yet).`));
+  /// What the comparison says of a region's or England's figures across the years: DfE's
+  /// published figure, or how carewatch made it where DfE published none.
+  function basisNote(name, entries) {
+    const years = {};
+    for (const entry of entries) {
+      if (entry && entry.basis) (years[entry.basis] = years[entry.basis] || []).push(entry.year);
     }
-    const years = workforce.map((row) => row.year);
-    const charts = MEASURES.map((measure) => {
-      const points = workforce.map((row) => ({ year: row.year, value: row[measure.key] }));
-      const known = points.filter((point) => point.value != null);
-      const latest = known[known.length - 1];
-      const previous = known.length > 1 ? known[known.length - 2] : null;
-      const change = latest && previous && previous.year === latest.year - 1 ? latest.value - previous.value : null;
-      return h("div", { class: "measure", "data-measure": measure.key },
-        h("div", { class: "measure-head" },
-          h("h3", {}, measure.label),
-          latest ? h("span", {}, h("span", { class: "latest" }, fmt.measure(measure, latest.value)), ` in ${latest.year}`) : h("span", { class: "note" }, "no figures")),
-        change != null ? h("p", { class: "change" }, `${change > 0 ? "+" : change < 0 ? "−" : "±"}${fmt.one(Math.abs(change))}${measure.unit === "%" ? " points" : ""} on ${previous.year}`) : null,
-        lineChart(`workforce-${measure.key}`, `${council.name}: ${measure.label.toLowerCase()} by year (${measure.about})`,
-          [{ key: council.code, label: council.name, className: "s-1", points }], years, (value) => fmt.measure(measure, value), 150));
+    const bases = Object.keys(years);
+    if (bases.length === 0) return `${name}: no figure`;
+    if (bases.length === 1) return `${name}: ${BASES[bases[0]].long}`;
+    return `${name}: ${bases.map((basis) => `${BASES[basis].long} (${years[basis].join(", ")})`).join("; ")}`;
+  }
+
+  function jointNote(joint) {
+    return `joint return of ${joint.name}: DfE publishes one figure for both councils`;
+  }
+
+  /// The council's workforce measures year by year against its statistical neighbours (their
+  /// median, and the band from the lowest to the highest of them), its region and England.
+  function workforcePanel(data) {
+    return comparePanel(data, {
+      id: "workforce", title: "Social work workforce against councils like it", dataset: "workforce",
+      intro: "DfE's figures at 30 September each year (flows over the year to it).",
+      none: `DfE publishes no workforce figures for ${data.council.name} (nor a joint return it makes).`,
     });
-    return panel("workforce", "Social work workforce",
-      h("p", { class: "meta" }, "DfE's figures at 30 September each year (flows over the year to it). Gaps are years DfE did not publish or suppressed."),
-      h("div", { class: "grid" }, charts),
-      figuresTable("The figures as a table", `${council.name}: workforce figures by year`,
-        [{ key: "year", label: "Year" }, ...MEASURES.map((measure) => ({ key: measure.key, label: measure.label, num: true }))],
-        workforce.map((row) => ({ key: row.year, cells: [{ text: String(row.year) }, ...MEASURES.map((measure) => ({ text: fmt.measure(measure, row[measure.key]) }))] }))));
+  }
+
+  /// The demand the workforce meets: children in need and children looked after, per 10,000
+  /// children, against the same neighbours, region and England.
+  function contextPanel(data) {
+    return comparePanel(data, {
+      id: "context", title: "Children in need and in care, for context", dataset: "context",
+      intro: "At 31 March each year, per 10,000 children aged 0 to 17.",
+      none: `DfE publishes no figures of children in need or looked after for ${data.council.name}.`,
+    });
+  }
+
+  function comparePanel({ council, comparison }, options) {
+    const group = comparison.neighbours;
+    const wanted = COMPARED.filter((measure) => measure.dataset === options.dataset);
+    const measures = wanted.map((entry) => comparison.measures.find((measure) => measure.measure === entry.key)).filter(Boolean);
+    if (measures.every((measure) => measure.years.length === 0)) return panel(options.id, options.title, h("p", {}, options.none));
+    const joints = new Map();
+    const neighbourJoints = new Map();
+    for (const measure of measures) {
+      for (const year of measure.years) {
+        if (year.joint_return) joints.set(year.joint_return.area, year.joint_return);
+        for (const joint of (year.neighbours && year.neighbours.joint_returns) || []) neighbourJoints.set(joint.area, joint);
+      }
+    }
+    const legendItems = [{ className: "s-1", label: council.name }];
+    if (group) legendItems.push({ className: "s-2 dashed", label: "Neighbours' median" }, { className: "band", label: "Neighbours' range (lowest to highest)" });
+    legendItems.push({ className: "s-3", label: council.region }, { className: "s-4", label: "England" });
+    return panel(options.id, options.title,
+      h("p", { class: "meta" }, `${options.intro} ${council.name} beside ${group ? `its ${group.members.length} statistical neighbours (DfE's ${group.model} model): their median, and shaded the range from the lowest to the highest of them; ` : ""}${council.region} and England. A year DfE withheld is marked with its symbol, not drawn.`),
+      legend(legendItems),
+      [...joints.values()].map((joint) => h("p", { class: "note joint-note" }, `Hollow points are the ${jointNote(joint)}.`)),
+      neighbourJoints.size ? h("p", { class: "note" }, `Neighbours' figures include the joint return${neighbourJoints.size > 1 ? "s" : ""} of ${[...neighbourJoints.values()].map((joint) => joint.name).join("; ")}.`) : null,
+      h("div", { class: "grid" }, measures.map((measure) => measureBlock(council, group, measure, wanted.find((entry) => entry.key === measure.measure)))));
+  }
+
+  /// One measure: its latest figure, rank and change, a chart of every year with a line each
+  /// for the council, its neighbours' median, its region and England (the neighbours' range
+  /// shaded), what the area figures are, and the figures as a table.
+  function measureBlock(council, group, measure, about) {
+    const region = council.region;
+    const format = (value) => fmt.value(measure, value);
+    const years = measure.years.map((entry) => entry.year);
+    const latest = [...measure.years].reverse().find((entry) => entry.value != null || entry.status);
+    if (years.length === 0) {
+      return h("div", { class: "measure", "data-measure": measure.measure }, h("div", { class: "measure-head" }, h("h3", {}, measure.label),
+        h("span", { class: "note" }, "no figures")));
+    }
+    const describe = (value, status) => (value != null ? format(value) : status ? fmt.withheldLong(status) : "no figure");
+    const series = [{ key: "council", label: council.name, className: "s-1", radius: 4.5, points: measure.years.map((entry) => ({
+      year: entry.year, value: entry.value, status: entry.status, className: entry.joint_return ? "joint" : null,
+      title: `${council.name}, ${entry.year}: ${describe(entry.value, entry.status)}${entry.joint_return ? ` (${jointNote(entry.joint_return)})` : ""}${entry.rank ? `; rank ${entry.rank} of ${entry.ranked}` : ""}`,
+    })) }];
+    if (group) {
+      series.push({ key: "neighbours", label: "Neighbours' median", className: "s-2 dashed", radius: 3, points: measure.years.map((entry) => ({
+        year: entry.year, value: entry.neighbours.median, status: null,
+        title: `Neighbours' median, ${entry.year}: ${format(entry.neighbours.median)} (${entry.neighbours.with_value} of ${entry.neighbours.of} with a figure)`,
+      })) });
+    }
+    const areaPoints = (key) => measure.years.map((entry) => {
+      const figure = entry[key];
+      return { year: entry.year, value: figure.value, status: figure.value == null ? figure.status : null,
+        title: `${figure.name}, ${entry.year}: ${describe(figure.value, figure.status)}${figure.value != null ? ` (${BASES[figure.basis].short})` : ""}` };
+    });
+    series.push({ key: "region", label: region, className: "s-3", radius: 3, points: areaPoints("region") },
+      { key: "england", label: "England", className: "s-4", radius: 3, points: areaPoints("england") });
+    const band = group ? { key: "neighbours", label: "Neighbours' range",
+      points: measure.years.map((entry) => ({ year: entry.year, low: entry.neighbours.min, high: entry.neighbours.max })) } : null;
+
+    const valueText = (entry) => {
+      if (entry.value == null) return entry.status ? fmt.withheld(entry.status) : "–";
+      return `${format(entry.value)}${entry.joint_return ? " (joint return)" : ""}`;
+    };
+    const areaText = (figure) => {
+      if (figure.value == null) return figure.status ? fmt.withheld(figure.status) : "–";
+      return `${format(figure.value)}${figure.basis === "published" ? "" : ` (${figure.basis})`}`;
+    };
+    const columns = [{ key: "year", label: "Year" }, { key: "council", label: council.name, num: true }, { key: "rank", label: "Rank (quartile)", num: true }];
+    if (group) columns.push({ key: "neighbours_median", label: "Neighbours' median", num: true }, { key: "neighbours_range", label: "Neighbours' range", num: true });
+    columns.push({ key: "region", label: region, num: true }, { key: "england", label: "England", num: true });
+    const rows = measure.years.map((entry) => {
+      const summary = entry.neighbours;
+      const cells = [{ text: String(entry.year) }, { text: valueText(entry) }, { text: entry.rank ? `${entry.rank} of ${entry.ranked} (${entry.quartile})` : "–" }];
+      if (group) {
+        cells.push({ text: summary.median != null ? `${format(summary.median)}${summary.with_value < summary.of ? ` (${summary.with_value} of ${summary.of})` : ""}` : "–" },
+          { text: summary.min != null ? `${format(summary.min)}–${format(summary.max)}` : "–" });
+      }
+      cells.push({ text: areaText(entry.region) }, { text: areaText(entry.england) });
+      return { key: entry.year, cells };
+    });
+    const order = { lower_is_better: "A = best quarter; lower is better", higher_is_better: "A = best quarter; higher is better" }[measure.direction]
+      || "1 = highest, A = highest quarter";
+    const bases = `${basisNote(region, measure.years.map((entry) => ({ year: entry.year, ...entry.region })))}. ${basisNote("England", measure.years.map((entry) => ({ year: entry.year, ...entry.england })))}.`;
+    return h("div", { class: "measure", "data-measure": measure.measure },
+      h("div", { class: "measure-head" },
+        h("h3", {}, measure.label),
+        latest ? h("span", {}, h("span", { class: "latest" }, latest.value != null ? format(latest.value) : fmt.withheld(latest.status)), ` in ${latest.year}`)
+          : h("span", { class: "note" }, "no figures")),
+      latest && latest.rank ? h("p", { class: "rank" }, `Rank ${latest.rank} of ${latest.ranked} councils, quartile ${latest.quartile} (${order})`) : null,
+      latest && latest.value == null ? h("p", { class: "note withheld-note" }, `${latest.year}: ${fmt.withheldLong(latest.status)}.`) : null,
+      latest && latest.joint_return ? h("p", { class: "note joint-note" }, `${latest.year}: the ${jointNote(latest.joint_return)}.`) : null,
+      latest && latest.change != null ? h("p", { class: "change" },
+        `${latest.change > 0 ? "+" : latest.change < 0 ? "−" : "±"}${Math.abs(latest.change).toFixed(measure.decimals)}${measure.unit === "percent" ? " points" : ""} on ${latest.year - 1}`) : null,
+      lineChart(`compare-${measure.measure}`, `${measure.label} (${about.about}) by year: ${council.name}${group ? `, its ${group.members.length} statistical neighbours' median and range` : ""}, ${region} and England`,
+        series, years, format, { height: 180, band, suffix: measure.unit === "percent" ? "%" : "" }),
+      h("p", { class: "basis" }, about.how ? `${council.name}: ${about.how}. ${bases}` : bases),
+      figuresTable("The figures as a table", `${measure.label}: ${council.name} against its neighbours, ${region} and England, by year`, columns, rows));
+  }
+
+  /// The council's statistical neighbours, closest first, each with its latest grade and a
+  /// link to its own view; authorities that no longer exist link to their successors.
+  function neighboursPanel({ council, byCode, comparison }) {
+    const group = comparison.neighbours;
+    if (!group || group.members.length === 0) {
+      return panel("neighbours", "Statistical neighbours", h("p", {}, `DfE's statistical neighbour model has no list for ${council.name}.`));
+    }
+    const grades = new Map();
+    const rows = group.members.map((member) => {
+      // A current council missing from the page's list (added since) still links to its view.
+      const current = member.current && (byCode.get(member.code) || { slug: member.slug, name: member.name, region: "–" });
+      const latest = current && current.latest_inspection;
+      if (current) grades.set(latest ? latest.overall : "not_yet_inspected", (grades.get(latest ? latest.overall : "not_yet_inspected") || 0) + 1);
+      const name = current ? councilLink(current) : h("span", {}, member.name || `DfE number ${member.la_code}`,
+        h("span", { class: "note" }, ` (abolished ${fmt.date(member.abolished)}${member.succeeded_by && member.succeeded_by.length ? "; now " : ""}`,
+          (member.succeeded_by || []).map((successor, index) => [index ? " and " : "",
+            successor.slug ? link(`#/councils/${encodeURIComponent(successor.slug)}`, successor.name) : successor.name || successor.code]), ")"));
+      return { key: member.code || String(member.la_code), cells: [
+        { text: String(member.rank) }, { node: name }, { text: member.closeness || "–" }, { text: current ? current.region : "–" },
+        { node: current ? badge(latest && latest.overall) : h("span", { class: "note" }, "–") },
+        { text: latest ? fmt.date(latest.published) : "–" }] };
+    });
+    const own = council.latest_inspection ? council.latest_inspection.overall : "not_yet_inspected";
+    const summary = GRADES.filter((grade) => grades.get(grade.key)).map((grade) => `${grades.get(grade.key)} ${grade.label.toLowerCase()}`).join(", ");
+    return panel("neighbours", `Statistical neighbours (${group.members.length})`,
+      h("p", { class: "meta" }, `The councils most like ${council.name} in DfE's children's services statistical neighbour model ${group.model}, closest first.`),
+      group.list_of ? h("p", { class: "note" }, group.list_of.note) : null,
+      h("p", {}, `Their latest overall grades: ${summary || "none"}. ${council.name}: `, badge(own), "."),
+      table(`${council.name}'s statistical neighbours (DfE model ${group.model}) and their latest overall Ofsted grade`,
+        [{ key: "rank", label: "Rank", num: true }, { key: "council", label: "Council" }, { key: "closeness", label: "Closeness" },
+          { key: "region", label: "Region" }, { key: "grade", label: "Latest grade" }, { key: "published", label: "Report published" }],
+        rows, { "data-table": "neighbours" }));
   }
 
   // MARK: Other views

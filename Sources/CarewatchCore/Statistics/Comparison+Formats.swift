@@ -1,7 +1,7 @@
 /// The comparison as JSON and as CSV (one row per measure and year).
 extension Comparison {
     public static let method = [
-        "neighbours": "median and mean of the neighbours with a value (median: linear interpolation between closest ranks)",
+        "neighbours": "median and mean of the neighbours with a value (median: linear interpolation between closest ranks); min and max: the lowest and highest of them",
         "rank": "among all councils with a value; 1 = best by the measure's direction (highest first when it has none); ties share the best rank",
         "quartile": "A to D by rank position among the councils with a value: A = best quarter (DfE LAIT's banding)",
         "region_and_england": "basis published: DfE's own figure; computed: carewatch's rate from DfE's own count and population for the area; pooled: carewatch's pooling of the councils' figures, each published return once (see GET /v1/measures)",
@@ -130,6 +130,8 @@ extension Comparison {
                 writer.beginObject()
                 writer.field("median", FigureSummary.cleaned(summary.median))
                 writer.field("mean", FigureSummary.cleaned(summary.mean))
+                writer.field("min", summary.min)
+                writer.field("max", summary.max)
                 writer.field("with_value", summary.withValue)
                 writer.field("of", summary.of)
                 writer.field("suppressed", summary.suppressed)
@@ -193,7 +195,8 @@ extension Comparison {
 
     public static let csvColumns = [
         "council", "measure", "year", "value", "status", "joint_return", "change", "trend", "rank", "ranked", "quartile",
-        "suppressed_councils", "neighbours_model", "neighbours_median", "neighbours_mean", "neighbours_with_value", "neighbours_of",
+        "suppressed_councils", "neighbours_model", "neighbours_median", "neighbours_mean",
+        "neighbours_min", "neighbours_max", "neighbours_with_value", "neighbours_of",
         "neighbours_suppressed", "neighbours_missing", "neighbours_joint_returns", "region", "region_value", "region_status",
         "region_basis", "england_value", "england_status", "england_basis", "unit",
     ]
@@ -210,6 +213,7 @@ extension Comparison {
                     council.code, rows.measure.id, String(year.year), number(year.council.value), year.council.status, year.council.jointReturn,
                     number(year.change), Comparison.trend(year.change, rows.measure), year.rank.map(String.init), String(year.ranked),
                     year.quartile, String(year.suppressedCouncils), group?.model, number(neighbours?.median), number(neighbours?.mean),
+                    number(neighbours?.min), number(neighbours?.max),
                     neighbours.map { String($0.withValue) }, neighbours.map { String($0.of) }, neighbours.map { String($0.suppressed) },
                     neighbours.map { $0.missing.map { $0.code ?? String($0.laCode) }.joined(separator: ";") },
                     neighbours.map { $0.jointReturns.joined(separator: ";") },

@@ -2,8 +2,8 @@
 /// its region and England (`GET /v1/councils/{council}/compare`).
 ///
 /// - Neighbours: the median and mean of the neighbours that have a value (FigureSummary's
-///   method), how many did, and which did not and why (withheld by DfE, no return, or an
-///   authority that no longer exists).
+///   method), their lowest and highest (the band a chart shades), how many had one, and
+///   which did not and why (withheld by DfE, no return, or an authority that no longer exists).
 /// - Region and England: DfE's own figure where published; a computed rate from DfE's own
 ///   count and population for the area; otherwise pooled from the councils (`AreaBasis`).
 /// - Rank among all councils with a value, 1 = best by the measure's direction (highest first
@@ -58,6 +58,9 @@ public struct Comparison: Sendable {
     public struct NeighbourSummary: Sendable {
         public var median: Double?
         public var mean: Double?
+        /// The lowest and highest neighbour value: where the council sits among councils like it.
+        public var min: Double?
+        public var max: Double?
         public var withValue: Int
         public var of: Int
         public var suppressed: Int
@@ -217,7 +220,8 @@ public struct Comparison: Sendable {
             }
         }
         let summary = FigureSummary(values)
-        return NeighbourSummary(median: summary.median, mean: summary.mean, withValue: values.count, of: group.members.count,
+        return NeighbourSummary(median: summary.median, mean: summary.mean, min: summary.min, max: summary.max,
+                                withValue: values.count, of: group.members.count,
                                 suppressed: suppressed, missing: missing, jointReturns: joint)
     }
 }
