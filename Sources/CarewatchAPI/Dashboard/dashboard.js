@@ -100,18 +100,41 @@
     return councilList;
   }
 
+  /// A lookup asked of the server once per page, and again only after it failed.
+  function askedOnce(load) {
+    let answer = null;
+    const get = () => {
+      if (!answer) {
+        answer = load();
+        answer.catch(() => { answer = null; });
+      }
+      return answer;
+    };
+    get.forget = () => { answer = null; };
+    return get;
+  }
+
+  /// The releases by id, and the measures by id with DfE's symbols, for the revisions panel.
+  const allReleases = askedOnce(() => getJSON("/v1/releases?limit=500").then((page) => new Map(page.data.map((release) => [release.id, release]))));
+  const allMeasures = askedOnce(() => getJSON("/v1/measures").then((answer) => ({
+    byId: new Map(answer.data.map((measure) => [measure.id, measure])),
+    symbols: new Map(answer.symbols.map((entry) => [entry.symbol, entry.meaning])),
+  })));
+
   // MARK: Formatting
 
   // One formatter of each kind: making one per call is what costs.
   const counts = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
   const ticks = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
   const longDates = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const moments = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
   const fmt = {
     count: (value) => (value == null ? "–" : counts.format(Math.round(value))),
     one: (value) => (value == null ? "–" : Number(value).toFixed(1)),
     percent: (value) => (value == null ? "–" : `${Number(value).toFixed(1)}%`),
     measure: (measure, value) => (value == null ? "–" : `${Number(value).toFixed(1)}${measure.unit}`),
     date: (iso) => (iso ? longDates.format(new Date(`${iso}T00:00:00Z`)) : "date not published"),
+    moment: (iso) => `${moments.format(new Date(iso))} UTC`,
     /// A measure of the comparison, by the unit and decimals the API gives with it.
     value: (measure, value) => {
       if (value == null) return "–";
@@ -567,7 +590,8 @@
   // asked once per page: it gives this council's record and its neighbours' latest grades),
   // the council's inspections, and its comparison with its statistical neighbours, region
   // and England (GET /v1/councils/{c}/compare, which carries the council's own figures and
-  // its neighbour list too). A neighbour's view then costs two requests.
+  // its neighbour list too). A neighbour's view then costs two requests. What DfE revised
+  // would be a fourth, so that panel asks only when the reader opens it.
   //
   // The panels, in page order; each takes the loaded data and returns a section.
 
@@ -577,10 +601,7 @@
     workforcePanel,
     neighboursPanel,
     contextPanel,
-    // ISSUE 10 — revisions panel goes here: what DfE revised in this council's figures between
-    // releases, from GET /v1/revisions?council={code}. It is a fourth request, so the panel
-    // renders closed (<details>) and asks only when the reader opens it; the view's own
-    // three requests stay as they are. /v1/revisions does not exist yet: nothing asks it.
+    revisionsPanel,
   ];
 
   async function councilView(key) {
@@ -812,6 +833,138 @@
         [{ key: "rank", label: "Rank", num: true }, { key: "council", label: "Council" }, { key: "closeness", label: "Closeness" },
           { key: "region", label: "Region" }, { key: "grade", label: "Latest grade" }, { key: "published", label: "Report published" }],
         rows, { "data-table": "neighbours" }));
+  }
+
+  /// What DfE revised in figures it had already published for the council (a later release
+  /// changing a figure, a number becoming a symbol and back), and any figure an import or an
+  /// API write changed since. The view has asked its three questions already, so the panel
+  /// comes closed and asks only when the reader opens it: the council's revisions, then, if
+  /// there are any, the measures' names and the releases' titles and dates (once per page).
+  function revisionsPanel({ council }) {
+    const body = h("div", { class: "revisions", "data-state": "closed" });
+    const details = h("details", { id: "revisions-details" },
+      h("summary", {}, "Show the revised figures"), body);
+    details.addEventListener("toggle", () => {
+      if (details.open && ["closed", "failed"].includes(body.dataset.state)) loadRevisions(council, body);
+    });
+    return panel("revisions", "What DfE revised",
+      h("p", { class: "meta" }, `Figures for ${council.name} that DfE changed in a later release after publishing them, and any that an import or an API write changed since: the figure before and after, and what changed it. `,
+        "The list is asked of the server only when opened, so that the view itself asks three questions."),
+      details);
+  }
+
+  async function loadRevisions(council, body) {
+    body.dataset.state = "loading";
+    body.setAttribute("aria-busy", "true");
+    body.replaceChildren(h("p", { class: "loading" }, "Loading the revisions…"));
+    const csv = `/v1/revisions?council=${encodeURIComponent(council.code)}&format=csv&limit=all`;
+    try {
+      const page = await getJSON(`/v1/revisions?council=${encodeURIComponent(council.code)}&limit=500`);
+      const revisions = page.data;
+      let content;
+      if (revisions.length === 0) {
+        content = h("p", { class: "none" }, `None: every figure held for ${council.name} is as first published, as far back as this server keeps history.`);
+      } else {
+        const [measures, releases] = await Promise.all([allMeasures(), releasesNamed(revisions)]);
+        content = [
+          h("p", { class: "count" }, `${page.total} revised figure${page.total === 1 ? "" : "s"}, oldest first, under what changed them.`),
+          revisionGroups(revisions).map((group) => revisionGroup(council, group, measures, releases)),
+          page.next_cursor ? h("p", { class: "note" }, `The first ${revisions.length} of ${page.total}; the CSV has them all.`) : null,
+          h("p", { class: "meta" }, link(csv, "Download them as CSV")),
+        ];
+      }
+      body.replaceChildren();
+      append(body, [content]);
+      body.dataset.state = "loaded";
+      announce(`${page.total} revised figure${page.total === 1 ? "" : "s"} listed`);
+    } catch (error) {
+      body.replaceChildren(h("p", { class: "error", role: "alert" }, `Could not load the revisions: ${error.message}. Close and open the list to try again.`));
+      body.dataset.state = "failed";
+    }
+    body.setAttribute("aria-busy", "false");
+    performance.mark("carewatch:revisions", { detail: council.code });
+  }
+
+  /// The releases the revisions name; asked again once if one is newer than the page's list.
+  async function releasesNamed(revisions) {
+    const named = revisions.map((revision) => revision.release).filter(Boolean);
+    if (named.length === 0) return new Map();
+    let releases = await allReleases();
+    if (named.some((id) => !releases.has(id))) {
+      allReleases.forget();
+      releases = await allReleases();
+    }
+    return releases;
+  }
+
+  /// The revisions in runs made by one write (a release's import, an API request: one store
+  /// version each), in the API's order.
+  function revisionGroups(revisions) {
+    const groups = [];
+    for (const revision of revisions) {
+      const last = groups[groups.length - 1];
+      if (last && last.version === revision.version) last.revisions.push(revision);
+      else groups.push({ version: revision.version, revisions: [revision] });
+    }
+    return groups;
+  }
+
+  /// One write's revisions: what made it, then its figures before and after, a row each.
+  function revisionGroup(council, group, measures, releases) {
+    const [by, note] = madeBy(group.revisions[0], releases);
+    const rows = group.revisions.map((revision) => {
+      const measure = measures.byId.get(revision.measure);
+      const own = revision.area === council.code || council.former_codes.includes(revision.area);
+      return { key: `${revision.seq}:${revision.area}:${revision.year}:${revision.measure}`, cells: [
+        { text: own ? String(revision.year) : `${revision.year}, ${revision.area_name || revision.area}` },
+        { text: measure ? measure.label : revision.measure },
+        { node: figureNode(revision.old, measure, measures.symbols) },
+        { node: figureNode(revision.new, measure, measures.symbols) }] };
+    });
+    const figures = table(`${council.name}: ${rows.length} figure${rows.length === 1 ? "" : "s"} changed by ${by}`,
+      [{ key: "year", label: "Year" }, { key: "measure", label: "Measure" }, { key: "old", label: "Before", num: true }, { key: "new", label: "After", num: true }],
+      rows, { "data-table": "revisions" });
+    figures.querySelector("caption").className = "visually-hidden"; // the heading above says it
+    return h("div", { class: "revision-group", "data-version": group.version },
+      h("h3", { class: "by" }, by), h("p", { class: "note by-note" }, note), figures);
+  }
+
+  /// A revised figure: its number by the measure's unit and decimals, DfE's symbol with what it
+  /// means (never a number), or "none" when there was no figure.
+  function figureNode(value, measure, symbols) {
+    if (value == null) return h("span", { class: "note" }, "none");
+    if (typeof value === "number") {
+      if (!measure) return String(value);
+      if (measure.unit === "count") return counts.format(value);
+      return `${value.toFixed(measure.decimals)}${measure.unit === "percent" ? "%" : ""}`;
+    }
+    if (typeof value === "string") {
+      return h("span", { class: "symbol", "data-symbol": value }, h("code", {}, value), `: ${symbols.get(value) || SYMBOLS[value] || "withheld"}`);
+    }
+    return JSON.stringify(value);
+  }
+
+  /// What made a revision, and a note: the release (its title; publisher and date), or who or
+  /// what else (the request and the key's identifier of an API write, the file of an import)
+  /// and when.
+  function madeBy(revision, releases) {
+    const by = revision.made_by;
+    const when = h("time", { datetime: revision.at }, fmt.moment(revision.at));
+    if (!by) return ["Not recorded", ["journaled before carewatch recorded what made a change; ", when]];
+    const key = by.key_id ? `key ${by.key_id}, ` : "";
+    switch (by.kind) {
+      case "release": {
+        const release = releases.get(by.release || revision.release);
+        if (!release) return [`Release ${by.release || revision.release}`, [when]];
+        return [release.title, [`${release.publisher}; `,
+          release.published ? ["published ", h("time", { datetime: release.published }, fmt.date(release.published))] : release.published_note || "publication date not recorded"]];
+      }
+      case "write": return [`API write: ${by.request || "a request"}`, [key, when]];
+      case "import": return [`Import of ${(by.file && by.file.name) || "a file"}`, [key, when]];
+      case "seed": return ["The embedded data", [when]];
+      case "restore": return ["A restore", [key, when]];
+      default: return [by.kind, [key, when]];
+    }
   }
 
   // MARK: Other views
