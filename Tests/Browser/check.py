@@ -12,6 +12,10 @@ Debian's chromium headless and drives it over the DevTools protocol:
   figures as withheld and joint returns as such, lists the council's neighbours with links that
   open their views, and shows its first frame within FIRST_RENDER_BUDGET_MS of navigation start
   (the median of three loads, each in a fresh browser context);
+- a council's revisions panel comes closed (the view has asked its three questions), opens from
+  the keyboard with at most three more, and lists what /v1/revisions answers: DfE's revisions
+  between its releases (Sunderland's 2024 turnover 0.9 → u) under the release that made them,
+  and an API write's under its request and key identifier, symbols shown as symbols;
 - the views are read at 360 px wide without sideways scrolling; the search box works from
   the keyboard; charts and controls carry names a screen reader can use;
 - /docs renders, with scripts disabled, one section per operation of /openapi.json, loading
@@ -27,6 +31,7 @@ import argparse
 import base64
 import decimal
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -598,6 +603,161 @@ def check_council(browser, report, server, out, key, name, expect=None):
     page.close()
 
 
+def put_json(url, body, key):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def long_date(iso):
+    """The page's fmt.date: 29 February 2024."""
+    day = time.strptime(iso, "%Y-%m-%d")
+    return f"{day.tm_mday} {time.strftime('%B', day)} {day.tm_year}"
+
+
+def revision_figure(value, measure, symbols):
+    """A revised figure as the panel writes it: by the measure's unit and decimals, or DfE's
+    symbol with its meaning (never a number), or "none"."""
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return f"{value}: {symbols.get(value, 'withheld')}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if measure["unit"] == "count":
+            return f"{int(decimal.Decimal(value).quantize(1, rounding=decimal.ROUND_HALF_UP)):,}"
+        return js_fixed(value, measure["decimals"]) + ("%" if measure["unit"] == "percent" else "")
+    return json.dumps(value, separators=(",", ":"))
+
+
+def expected_made_by(revision, releases):
+    """(what, the note's start, times named) of a revision's last column."""
+    by = revision["made_by"]
+    if by is None:
+        return "Not recorded", "journaled before", [revision["at"]]
+    key = f"key {by['key_id']}, " if by["key_id"] else ""
+    if by["kind"] == "release":
+        release = releases[by["release"]]
+        if release["published"]:
+            return release["title"], f"{release['publisher']}; published {long_date(release['published'])}", [release["published"]]
+        return release["title"], f"{release['publisher']}; {release['published_note']}", []
+    what = {"write": f"API write: {by['request']}", "import": f"Import of {(by['file'] or {}).get('name') or 'a file'}",
+            "seed": "The embedded data", "restore": "A restore"}[by["kind"]]
+    return what, key if by["kind"] != "seed" else "", [revision["at"]]
+
+
+def check_revisions(browser, report, server, out, key, name, expect=(), width=1280, height=900, mobile=False):
+    """The council view's revisions panel. The view has asked its three questions when it
+    renders, so the panel comes closed and /v1/revisions is not asked; opened from the keyboard
+    (Enter on its summary) it asks at most three more (the revisions, then the measures and the
+    releases), and lists exactly what GET /v1/revisions answers: a row per revised figure, in
+    its order, with the measure's name, the figures before and after (DfE's symbols as symbols
+    with their meaning), the release that made it (title, publisher, date) or the API write
+    (request, key identifier, time). `expect`: (year, measure, old, new) that must be listed."""
+    print(f"Revisions panel: {key}", flush=True)
+    page, requests = load_view(browser, report, server.base + f"/#/councils/{key}", f"council:{key}", name, out, width, height, mobile)
+    report.check(not any("/v1/revisions" in request for request in requests), f"{name}: the view does not ask for revisions until the panel opens", requests)
+    report.equal(page.evaluate("document.getElementById('revisions-details').open"), False, f"{name}: the revisions panel comes closed")
+    before = len(page.requested())
+    page.evaluate("document.querySelector('#revisions-details summary').focus()")
+    report.equal(page.evaluate("document.activeElement.textContent"), "Show the revised figures", f"{name}: the panel's summary takes focus")
+    started = page.evaluate("performance.now()")
+    for kind in ("keyDown", "keyUp"):
+        page.send("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13,
+                                             **({"text": "\r"} if kind == "keyDown" else {})})
+    report.check(page.wait_for("document.querySelector('#revisions .revisions').dataset.state === 'loaded'"), f"{name}: Enter opens the panel and it lists the revisions")
+    browser.pump(0.3)
+    listed = page.evaluate("performance.getEntriesByName('carewatch:revisions').at(-1).startTime")
+    report.facts.setdefault("revisions_listed_ms", {})[name] = round(listed - started, 1)
+    opened = [request for request in page.requested()[before:] if "/v1/" in request]
+    report.check(len(opened) <= 3 and any("/v1/revisions" in request for request in opened),
+                 f"{name}: opening the panel asks /v1/revisions and at most 3 questions", opened)
+    report.facts.setdefault("api_requests", {})[f"{name}-panel-opened"] = len(opened)
+    problems = page.problems()
+    report.check(not problems, f"{name}: no console error and no failed request with the panel open", problems)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    report.check(overflow <= 0, f"{name}: no sideways scrolling at {width} px with the panel open", f"{overflow} px too wide")
+
+    council = get_json(server.base + f"/v1/councils/{key}")
+    answer = get_json(server.base + f"/v1/revisions?council={council['code']}&limit=500")
+    measures = get_json(server.base + "/v1/measures")
+    by_measure = {measure["id"]: measure for measure in measures["data"]}
+    symbols = {entry["symbol"]: entry["meaning"] for entry in measures["symbols"]}
+    releases = {release["id"]: release for release in get_json(server.base + "/v1/releases?limit=500")["data"]}
+    seen = page.evaluate("""(() => {
+        const text = (node) => node ? node.textContent.trim() : null;
+        const tables = [...document.querySelectorAll('[data-table="revisions"]')];
+        return {
+          count: text(document.querySelector('#revisions .count')),
+          captions: tables.map(table => text(table.querySelector('caption'))),
+          headers: tables.map(table => [...table.querySelectorAll('thead th')].map(th => th.getAttribute('scope') + ' ' + text(th))),
+          none: text(document.querySelector('#revisions .none')),
+          csv: document.querySelector('#revisions .revisions a')?.getAttribute('href') ?? null,
+          rows: tables.flatMap(table => [...table.querySelectorAll('tbody tr')].map(tr => {
+            const group = tr.closest('.revision-group');
+            return {
+              key: tr.dataset.key, version: Number(group.dataset.version), year: text(tr.querySelector('th[scope=row]')),
+              measure: text(tr.querySelector('[data-field="measure"]')),
+              old: text(tr.querySelector('[data-field="old"]')), new: text(tr.querySelector('[data-field="new"]')),
+              symbols: [...tr.querySelectorAll('.symbol')].map(s => s.dataset.symbol),
+              by: text(group.querySelector('h3.by')), note: text(group.querySelector('.by-note')),
+              times: [...group.querySelectorAll('.by-note time')].map(t => t.getAttribute('datetime')),
+            };
+          })),
+        };
+    })()""")
+    revisions = answer["data"]
+    report.equal(len(seen["rows"]), len(revisions), f"{name}: a row per revision of /v1/revisions")
+    if not revisions:
+        report.check(seen["none"] and seen["none"].startswith("None"), f"{name}: says no figure was revised", seen["none"])
+    else:
+        report.check((seen["count"] or "").startswith(f"{answer['total']} revised figure"), f"{name}: the panel counts them", seen["count"])
+        versions = list(dict.fromkeys(revision["version"] for revision in revisions))
+        report.equal(len(seen["captions"]), len(versions), f"{name}: a table for each write that revised figures (release, API request)")
+        report.check(all(caption and caption.startswith(council["name"]) for caption in seen["captions"]), f"{name}: each table has a caption", seen["captions"])
+        report.equal(seen["headers"], [["col Year", "col Measure", "col Before", "col After"]] * len(versions), f"{name}: column headers")
+        report.equal(seen["csv"], f"/v1/revisions?council={council['code']}&format=csv&limit=all", f"{name}: the revisions as CSV")
+    own = {council["code"], *council["former_codes"]}
+    for row, revision in zip(seen["rows"], revisions):
+        measure = by_measure[revision["measure"]]
+        what = f"{revision['year']} {revision['measure']}"
+        report.equal(row["key"], f"{revision['seq']}:{revision['area']}:{revision['year']}:{revision['measure']}", f"{name}: {what} in the API's order")
+        report.equal(row["version"], revision["version"], f"{name}: {what}, under the write that made it")
+        report.equal(row["year"], str(revision["year"]) if revision["area"] in own else f"{revision['year']}, {revision['area_name']}", f"{name}: {what}, its row")
+        report.equal(row["measure"], measure["label"], f"{name}: {what}, the measure's name")
+        report.equal(row["old"], revision_figure(revision["old"], measure, symbols), f"{name}: {what}, the figure before")
+        report.equal(row["new"], revision_figure(revision["new"], measure, symbols), f"{name}: {what}, the figure after")
+        report.equal(row["symbols"], [value for value in (revision["old"], revision["new"]) if isinstance(value, str)], f"{name}: {what}, symbols shown as symbols")
+        by, note, times = expected_made_by(revision, releases)
+        report.equal(row["by"], by, f"{name}: {what}, what changed it (the group's heading)")
+        report.check((row["note"] or "").startswith(note), f"{name}: {what}, {note!r} beneath", row["note"])
+        report.equal(row["times"], times, f"{name}: {what}, the times named")
+    listed = {(revision["year"], revision["measure"], revision["old"], revision["new"]) for revision in revisions}
+    for wanted in expect:
+        report.check(wanted in listed, f"{name}: the API lists {wanted}", sorted(listed, key=str))
+    check_accessibility(page, report, name)
+    page.screenshot_element(os.path.join(out, f"{name}.png"), "#revisions")
+    page.close()
+    return revisions
+
+
+def check_revision_by_write(browser, report, server, out, key, api_key):
+    """An API write is a revision too: a figure changed and another withheld by a PUT show in
+    the panel as that request, with the key's identifier (its SHA-256's first 12 hex digits,
+    computed here), beside DfE's own revision of the council's figures."""
+    row = get_json(server.base + f"/v1/councils/{key}/workforce/2023")
+    edited = dict(row, caseload=round((row["caseload"] or 0) + 1.5, 1), vacancy_rate=None,
+                  suppressed=dict(row["suppressed"], vacancy_rate="c"))
+    put_json(server.base + f"/v1/councils/{key}/workforce/2023", edited, api_key)
+    revisions = check_revisions(browser, report, server, out, key, f"{key}-revisions-360", width=360, height=740, mobile=True,
+                                expect=[(2024, "absence_rate", 1.9, "u"), (2023, "caseload", row["caseload"], edited["caseload"]),
+                                        (2023, "vacancy_rate", row["vacancy_rate"], "c")])
+    key_id = hashlib.sha256(api_key.encode()).hexdigest()[:12]
+    writes = [revision for revision in revisions if revision["made_by"] and revision["made_by"]["kind"] == "write"]
+    report.check(len(writes) == 2 and all(revision["made_by"]["key_id"] == key_id for revision in writes),
+                 f"{key}: the write's revisions name the key by {key_id}", writes)
+
+
 def check_neighbour_link(browser, report, server):
     """A neighbour's link, followed from the keyboard, opens its view with at most three more
     API requests (two: the list of councils is already in the page)."""
@@ -779,13 +939,18 @@ def main():
     try:
         browser = Browser(workdir)
         print(f"{browser.version}, carewatch {binary}", flush=True)
-        server = Server(binary, workdir, "dashboard")
+        api_key = "browser-" + os.urandom(8).hex()
+        server = Server(binary, workdir, "dashboard", env={"CAREWATCH_API_KEYS": api_key})
         check_england(browser, report, server, arguments.out)
         check_council(browser, report, server, arguments.out, "sandwell", "sandwell")
         check_council(browser, report, server, arguments.out, "E08000016", "barnsley-by-former-code")
         check_council(browser, report, server, arguments.out, "kingston-upon-thames", "kingston-joint-return", expect={"joint": 1})
         check_council(browser, report, server, arguments.out, "sunderland", "sunderland-withheld", expect={"withheld": 1})
         check_council(browser, report, server, arguments.out, "kensington-and-chelsea", "kensington-withheld", expect={"withheld": 1})
+        check_revisions(browser, report, server, arguments.out, "sunderland", "sunderland-revisions",
+                        expect=[(2024, "turnover_rate", 0.9, "u"), (2023, "agency_rate", 0, "low")])
+        check_revisions(browser, report, server, arguments.out, "sandwell", "sandwell-revisions")
+        check_revision_by_write(browser, report, server, arguments.out, "bristol-city-of", api_key)
         check_neighbour_link(browser, report, server)
         check_first_render(browser, report, server)
         check_narrow_and_keyboard(browser, report, server, arguments.out)
