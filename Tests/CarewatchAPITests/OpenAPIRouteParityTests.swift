@@ -38,7 +38,7 @@ final class OpenAPIRouteParityTests: XCTestCase {
     }
 
     func testRouterAndDocumentDescribeTheSameOperations() throws {
-        let context = APIContext(authenticator: BearerAuthenticator(keys: []), readiness: Readiness())
+        let context = APIContext(authenticator: BearerAuthenticator(keys: []), readiness: Readiness(), gate: StoreGate(maximumWait: .seconds(30)))
         let router = APIRouter.make(context: context, metrics: RequestMetrics(namespace: "carewatch"), corsOrigins: [], accessLog: false,
                                     importBodyLimit: 1 << 20, openConnections: { 0 })
         let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.pattern)" })

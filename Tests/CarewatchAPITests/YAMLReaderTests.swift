@@ -129,7 +129,7 @@ final class YAMLReaderTests: XCTestCase {
         let document = try DocumentationRoutes.openAPI.get()
         XCTAssertEqual(document["openapi"], "3.1.0")
         let paths = try XCTUnwrap(document["paths"]?.objectValue)
-        let context = APIContext(authenticator: BearerAuthenticator(keys: []), readiness: Readiness())
+        let context = APIContext(authenticator: BearerAuthenticator(keys: []), readiness: Readiness(), gate: StoreGate(maximumWait: .seconds(30)))
         let router = APIRouter.make(context: context, metrics: RequestMetrics(namespace: "carewatch"), corsOrigins: [], accessLog: false,
                                     importBodyLimit: 1 << 20, openConnections: { 0 })
         for route in router.routes {

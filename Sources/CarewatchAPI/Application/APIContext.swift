@@ -13,43 +13,53 @@ final class APIContext: Sendable {
     /// The open change streams (`GET /v1/changes/stream`).
     let streams: ChangeStreamHub
 
-    /// Set once, when loading finishes; the server answers (503) before that, so that
-    /// orchestrators see a live but not ready process during a long start-up.
-    private nonisolated(unsafe) var loadedStore: Store?
-    private let loaded = Atomic<Bool>(false)
+    /// The store once loaded; requests that need it before then wait in the gate.
+    let gate: StoreGate
 
-    init(authenticator: BearerAuthenticator, readiness: Readiness, clock: WallClock = .system, streams: ChangeStreamHub.Settings = .init()) {
+    init(authenticator: BearerAuthenticator, readiness: Readiness, gate: StoreGate, clock: WallClock = .system,
+         streams: ChangeStreamHub.Settings = .init()) {
         self.authenticator = authenticator
         self.readiness = readiness
+        self.gate = gate
         self.clock = clock
         self.streams = ChangeStreamHub(settings: streams)
     }
 
-    /// Publishes the loaded store. The releasing store of `loaded` orders the write of
-    /// `loadedStore` before any reader's acquiring load that sees `true`.
+    /// Publishes the loaded store and answers the requests that waited for it.
     func storeLoaded(_ store: Store) {
         streams.follow(store)
-        loadedStore = store
-        loaded.store(true, ordering: .releasing)
+        gate.open(store)
     }
 
-    var store: Store {
-        get throws(APIError) {
-            guard loaded.load(ordering: .acquiring), let store = loadedStore else {
-                throw APIError(.serviceUnavailable, "the data is still loading; retry shortly", headers: [("Retry-After", "1")])
-            }
-            return store
+    /// Runs `body` with the store: now if it is loaded, else once it is (see `StoreGate`).
+    /// If loading fails, `responder` gets the 503 instead.
+    func withStore(_ responder: Responder, _ body: @escaping @Sendable (Store) -> Void) {
+        gate.whenLoaded { store in
+            guard let store else { return responder.respond(APIContext.loadFailed.response) }
+            body(store)
         }
     }
 
-    /// A read handler: runs on the connection's event loop against the latest durable state.
+    static let loadFailed = APIError(.serviceUnavailable, "the data could not be loaded; the server is stopping")
+
+    /// A read handler: runs on the connection's event loop against the latest durable state
+    /// (or, for a request that came while the data loaded, on the loading thread once it has).
     func read(_ body: @escaping @Sendable (HTTPRequest, StoreState) throws(APIError) -> HTTPResponse) -> HTTPHandler {
         { request, responder in
-            do throws(APIError) {
-                responder.respond(try body(request, try self.store.state))
-            } catch {
-                responder.respond(error.response)
+            if let store = self.gate.current {
+                return APIContext.answer(request, store, responder, body)
             }
+            let waiting = request
+            self.withStore(responder) { store in APIContext.answer(waiting, store, responder, body) }
+        }
+    }
+
+    private static func answer(_ request: HTTPRequest, _ store: Store, _ responder: Responder,
+                               _ body: (HTTPRequest, StoreState) throws(APIError) -> HTTPResponse) {
+        do throws(APIError) {
+            responder.respond(try body(request, store.state))
+        } catch {
+            responder.respond(error.response)
         }
     }
 
@@ -65,20 +75,21 @@ final class APIContext: Sendable {
     /// whole file): it starts in the pool, so the loop keeps serving its other connections.
     func write(_ body: @escaping WriteBody, startsOnLoop: Bool = true) -> HTTPHandler {
         { request, responder in
-            let store: Store
             let origin: Origin
             do throws(APIError) {
                 let keyID = try self.authenticator.authorize(request)
-                store = try self.store
                 origin = Origin(kind: .write, keyID: keyID, request: "\(request.method.rawValue) \(request.path)")
             } catch {
                 responder.respond(error.response)
                 return
             }
-            if startsOnLoop {
-                Task.immediate { await APIContext.run(body, request, store, responder, origin) }
-            } else {
-                Task { await APIContext.run(body, request, store, responder, origin) }
+            let request = request
+            self.withStore(responder) { store in
+                if startsOnLoop {
+                    Task.immediate { await APIContext.run(body, request, store, responder, origin) }
+                } else {
+                    Task { await APIContext.run(body, request, store, responder, origin) }
+                }
             }
         }
     }

@@ -10,14 +10,29 @@ public final class CarewatchService: Sendable {
     private let readiness: Readiness
 
     /// Binds first, so that a live process answers `/healthz` (and `/readyz` with 503) while a
-    /// large data directory loads; then opens the store and turns ready.
+    /// large data directory loads; then opens the store and turns ready. A request for the
+    /// data that comes while it loads waits for it (`StoreGate`) rather than being refused.
     public static func start(_ configuration: CarewatchConfiguration) throws -> CarewatchService {
+        try start(configuration, observer: StartObserver())
+    }
+
+    /// What tests watch of start-up, to act on events rather than on time.
+    struct StartObserver: Sendable {
+        /// After the port is bound, before the data loads, on the loading thread: a test may
+        /// block here to hold the load.
+        var bound: @Sendable (_ port: Int) -> Void = { _ in }
+        /// Each time a request starts waiting for the data, with how many wait.
+        var parked: @Sendable (_ waiting: Int) -> Void = { _ in }
+    }
+
+    static func start(_ configuration: CarewatchConfiguration, observer: StartObserver) throws -> CarewatchService {
         let keys = try configuration.resolvedAPIKeys()
         if keys.isEmpty {
             Log.warning("no API keys configured (CAREWATCH_API_KEYS or --api-key-file): writes will be refused with 401")
         }
         let readiness = Readiness()
-        let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness, clock: configuration.clock,
+        let gate = StoreGate(maximumWait: .seconds(configuration.responseTimeout), parked: observer.parked)
+        let context = APIContext(authenticator: BearerAuthenticator(keys: keys), readiness: readiness, gate: gate, clock: configuration.clock,
                                  streams: ChangeStreamHub.Settings(heartbeat: .seconds(configuration.streamHeartbeat), maxLag: .seconds(configuration.streamMaxLag)))
         let metrics = RequestMetrics(namespace: "carewatch")
         let serverBox = ServerBox()
@@ -39,6 +54,7 @@ public final class CarewatchService: Sendable {
             throw error
         }
         Log.info("listening on \(configuration.host) port \(server.boundPort); \(configuration)")
+        observer.bound(server.boundPort)
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -46,6 +62,7 @@ public final class CarewatchService: Sendable {
         do {
             store = try configuration.openStore(claim, options: options)
         } catch {
+            gate.fail()
             server.shutdown(timeout: .zero)
             throw error
         }
@@ -68,7 +85,7 @@ public final class CarewatchService: Sendable {
     public func stop(timeout: Double? = nil) {
         readiness.set(false)
         server.shutdown(timeout: timeout.map { .seconds($0) })
-        (try? context.store)?.close()
+        context.gate.current?.close()
     }
 
     /// `carewatch serve`: runs until SIGTERM or SIGINT, then drains and writes a final snapshot.
@@ -91,7 +108,7 @@ public final class CarewatchService: Sendable {
                 Log.info("draining: no longer ready, finishing in-flight requests")
             },
             afterDrain: {
-                (try? service.context.store)?.close()
+                service.context.gate.current?.close()
                 Log.info("stopped: final snapshot written")
             })
         return 0

@@ -52,10 +52,16 @@ struct BulkRoutes {
     }
 
     @Sendable func exportDocument(_ request: HTTPRequest, _ responder: Responder) {
+        let representation: Representation
         do throws(APIError) {
-            let representation = try Representation(request, csvAllowed: false)
+            representation = try Representation(request, csvAllowed: false)
             _ = try QueryReader(request, allowed: [])
-            let state = try context.store.state
+        } catch {
+            return responder.respond(error.response)
+        }
+        let request = request
+        context.withStore(responder) { store in
+            let state = store.state
             let etag = "\"export-\(state.generation)\(representation.pretty ? "+pretty" : "")\""
             var headers = HTTPHeaders()
             headers.set("ETag", etag)
@@ -67,8 +73,6 @@ struct BulkRoutes {
             headers.set("Content-Type", "application/json")
             headers.set("Content-Disposition", "attachment; filename=\"carewatch-export-\(state.generation).json\"")
             responder.respond(HTTPResponse(status: .ok, headers: headers, body: .stream(ChunkSource(Exporter.stream(state, pretty: representation.pretty)))))
-        } catch {
-            responder.respond(error.response)
         }
     }
 }

@@ -56,20 +56,22 @@ struct ChangeRoutes {
     /// `text/event-stream` from `Last-Event-ID` (what `EventSource` sends when it
     /// reconnects) or `since=`, else from now.
     @Sendable func stream(_ request: HTTPRequest, _ responder: Responder) {
+        let from: UInt64?
         do throws(APIError) {
             let reader = try QueryReader(request, allowed: ["since"], representation: false)
-            var from = try HistoryRoutes.sequence(reader, "since")
+            var since = try HistoryRoutes.sequence(reader, "since")
             if let header = request.headers["Last-Event-ID"] {
                 let text = header.trimmingCharacters(in: " \t")
                 guard !text.isEmpty, text.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }), let id = UInt64(text) else {
                     throw APIError(.badRequest, "Last-Event-ID must be the id of an event this stream sent (a change sequence), not '\(header)'",
                                    errors: [FieldError(field: "Last-Event-ID", message: "must be a whole number")])
                 }
-                from = id
+                since = id
             }
-            responder.respond(context.streams.open(try context.store, from: from))
+            from = since
         } catch {
-            responder.respond(error.response)
+            return responder.respond(error.response)
         }
+        context.withStore(responder) { [context] store in responder.respond(context.streams.open(store, from: from)) }
     }
 }

@@ -78,7 +78,7 @@ struct OperationsRoutes {
             counter("carewatch_slow_clients_disconnected_total", "Clients disconnected for reading their answer too slowly.", engine.slowReadersDisconnected)
             counter("carewatch_streams_cut_off_total", "Event streams ended because the client fell too far behind.", engine.streamsCutOff)
         }
-        guard let store = try? context.store else { return text }
+        guard let store = context.gate.current else { return text }
         let state = store.state
         let statistics = store.statistics
         text += "# HELP carewatch_store_records Records held in the store, by collection.\n# TYPE carewatch_store_records gauge\n"
