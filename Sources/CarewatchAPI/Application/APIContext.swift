@@ -56,8 +56,10 @@ final class APIContext: Sendable {
 
     private static func answer(_ request: HTTPRequest, _ store: Store, _ responder: Responder,
                                _ body: (HTTPRequest, StoreState) throws(APIError) -> HTTPResponse) {
+        // The state is borrowed from its box, not copied (see `StateSnapshot`).
+        let snapshot = store.snapshot
         do throws(APIError) {
-            responder.respond(try body(request, store.state))
+            responder.respond(try body(request, snapshot.state))
         } catch {
             responder.respond(error.response)
         }

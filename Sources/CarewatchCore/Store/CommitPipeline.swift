@@ -67,7 +67,7 @@ final class CommitPipeline: @unchecked Sendable {
     }
 
     let writerLock = WriterLock()
-    private let published: Mutex<StoreState>
+    private let published: Mutex<StateSnapshot>
     private let journal: JournalWriter
     private let segmentBytes: Int
     private let clock: WallClock
@@ -92,7 +92,7 @@ final class CommitPipeline: @unchecked Sendable {
     /// `onDurable` runs on the committer thread after each durable batch, before its writers
     /// are answered: it must not block.
     init(state: StoreState, journal: JournalWriter, segmentBytes: Int, clock: WallClock, onDurable: @escaping @Sendable ([CommittedRecord]) -> Void) {
-        published = Mutex(state)
+        published = Mutex(StateSnapshot(state))
         pendingState = state
         durableState = state
         self.journal = journal
@@ -107,8 +107,11 @@ final class CommitPipeline: @unchecked Sendable {
         thread.start()
     }
 
+    /// The latest durable state, boxed (a reader takes one reference).
+    var snapshot: StateSnapshot { published.withLock { $0 } }
+
     /// The latest durable state.
-    var state: StoreState { published.withLock { $0 } }
+    var state: StoreState { snapshot.state }
 
     var statistics: Counters { condition.withLock { counters } }
 
@@ -241,7 +244,8 @@ final class CommitPipeline: @unchecked Sendable {
             } else if let last = batch.last(where: { $0.record != nil }) {
                 if rotate { rotateRequested = false }
                 durableState = last.state
-                published.withLock { $0 = last.state }
+                let snapshot = StateSnapshot(last.state)
+                published.withLock { $0 = snapshot }
                 counters.commits += records.count
                 counters.syncs += 1
                 counters.largestBatch = max(counters.largestBatch, records.count)

@@ -122,8 +122,12 @@ public final class Store: @unchecked Sendable {
 
     // MARK: reading
 
-    /// The latest durable state. Cheap (a retained reference copy), never blocks on I/O.
+    /// The latest durable state. Never blocks on I/O; copying it out retains each of its
+    /// tables, so a hot reader borrows it from `snapshot` instead.
     public var state: StoreState { pipeline.state }
+
+    /// The latest durable state in its box: one reference taken, however big the state.
+    public var snapshot: StateSnapshot { pipeline.snapshot }
 
     public var statistics: StoreStatistics {
         let state = self.state
