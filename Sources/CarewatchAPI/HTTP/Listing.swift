@@ -58,12 +58,36 @@ enum Listing {
 
 enum CacheKey {
     /// A list answer depends on its path, its query (in any order) and its variant.
+    /// Built in one string (this runs on every cached read), pairs in name order, values
+    /// breaking ties. A query is usually in order already (`limit=50`), so it is sorted only
+    /// when it is not.
     static func list(_ request: HTTPRequest, _ representation: Representation) -> String {
-        let pairs = request.query
-            .filter { $0.name != "format" && $0.name != "pretty" }
-            .map { "\($0.name)=\($0.value)" }
-            .sorted()
-        return request.path + "?" + pairs.joined(separator: "&") + "#" + (representation.variant ?? "")
+        let variant = representation.variant ?? ""
+        var key = request.path
+        key.reserveCapacity(key.utf8.count + request.target.utf8.count + variant.utf8.count + 2)
+        key += "?"
+        func keyed(_ pair: (name: String, value: String)) -> Bool { pair.name != "format" && pair.name != "pretty" }
+        func ordered(_ a: (name: String, value: String), _ b: (name: String, value: String)) -> Bool { (a.name, a.value) < (b.name, b.value) }
+        var previous: (name: String, value: String)?
+        var inOrder = true
+        for pair in request.query where keyed(pair) {
+            if let previous, ordered(pair, previous) { inOrder = false; break }
+            previous = pair
+        }
+        var first = true
+        func append(_ pairs: some Sequence<(name: String, value: String)>) {
+            for pair in pairs where keyed(pair) {
+                if !first { key += "&" }
+                first = false
+                key += pair.name
+                key += "="
+                key += pair.value
+            }
+        }
+        if inOrder { append(request.query) } else { append(request.query.sorted(by: ordered)) }
+        key += "#"
+        key += variant
+        return key
     }
 }
 

@@ -88,15 +88,16 @@ enum CacheableResponse {
     }
 
     static func make(_ entry: EncodedCache.Entry, representation: Representation, request: HTTPRequest) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        headers.set("ETag", entry.etag)
-        headers.set("Cache-Control", cacheControl(for: request))
-        headers.set("Vary", "Accept")
+        // A fresh list: added, not set (nothing to replace); room for the request id and CORS.
+        var headers = HTTPHeaders(reservingCapacity: 8 + entry.headers.count)
+        headers.add("ETag", entry.etag)
+        headers.add("Cache-Control", cacheControl(for: request))
+        headers.add("Vary", "Accept")
         for (name, value) in entry.headers { headers.add(name, value) }
         if ETag.noneMatchHits(request.headers["If-None-Match"], etag: entry.etag) {
             return HTTPResponse(status: .notModified, headers: headers)
         }
-        headers.set("Content-Type", representation.contentType)
+        headers.add("Content-Type", representation.contentType)
         return HTTPResponse(status: .ok, headers: headers, body: .bytes(entry.body))
     }
 }

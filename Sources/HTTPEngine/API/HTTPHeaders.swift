@@ -6,7 +6,8 @@ public struct HTTPHeaders: Sendable, Sequence, CustomStringConvertible {
 
     public init() { fields = [] }
     public init(_ pairs: [(String, String)]) { fields = pairs.map { (name: $0.0, value: $0.1) } }
-    init(reservingCapacity n: Int) { fields = []; fields.reserveCapacity(n) }
+    /// Room for `n` fields, counting those middleware adds on the way out (one allocation).
+    public init(reservingCapacity n: Int) { fields = []; fields.reserveCapacity(n) }
 
     public subscript(_ name: String) -> String? {
         for f in fields where asciiCaseInsensitiveEquals(f.name, name) { return f.value }
@@ -25,6 +26,8 @@ public struct HTTPHeaders: Sendable, Sequence, CustomStringConvertible {
     }
 
     public mutating func remove(_ name: String) {
+        // Looked for first: `set` on a name not there (the usual case) then writes nothing.
+        guard contains(name) else { return }
         fields.removeAll { asciiCaseInsensitiveEquals($0.name, name) }
     }
 
