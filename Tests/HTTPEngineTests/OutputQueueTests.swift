@@ -97,6 +97,26 @@ final class OutputQueueTests: XCTestCase {
         XCTAssertEqual(String(decoding: hex, as: UTF8.self), "1a2b")
     }
 
+    /// A handler's header text cannot add lines: CR, LF, NUL and other control bytes become
+    /// spaces wherever they fall in the eight-byte words the check reads; tabs and UTF-8 stay.
+    func testHeaderValuesLoseControlBytesAtEveryPosition() {
+        let base = Array("abcdefghijklmnopqrstuvwxyzé0123".utf8)
+        for position in base.indices {
+            for control: UInt8 in [0x00, 0x0A, 0x0D, 0x1F] {
+                var bytes = base
+                bytes[position] = control
+                var out: [UInt8] = []
+                ResponseSerializer.appendSanitized(String(decoding: bytes, as: UTF8.self), to: &out)
+                XCTAssertFalse(out.contains { $0 < 0x20 }, "control byte at \(position): \(out)")
+                XCTAssertTrue(bytes.withUnsafeBytes { ResponseSerializer.hasControlByte($0) }, "found at \(position)")
+            }
+        }
+        var out: [UInt8] = []
+        ResponseSerializer.appendSanitized("a\tb é ÿ\u{7F}", to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "a\tb é ÿ\u{7F}")
+        XCTAssertFalse(Array("no control bytes here, é ÿ \u{7F}".utf8).withUnsafeBytes { ResponseSerializer.hasControlByte($0) })
+    }
+
     func testDateLineFormat() {
         XCTAssertEqual(String(decoding: DateCache.format(784111777), as: UTF8.self), "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
     }
