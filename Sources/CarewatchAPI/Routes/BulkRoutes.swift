@@ -20,8 +20,9 @@ struct BulkRoutes {
             throw APIError.badParameter("model", "must be 1 to 20 lowercase letters, digits or hyphens (a model's year, e.g. 2025)")
         }
         let source = try reader.string("source")
-        if let source, source.utf8.count > 200 || source.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "/" }) {
-            throw APIError.badParameter("source", "must be a file name: at most 200 bytes, no slash or control characters")
+        if let source, source.utf8.count > 200 || source.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "/" })
+            || source.unicodeScalars.first!.properties.isWhitespace || source.unicodeScalars.last!.properties.isWhitespace {
+            throw APIError.badParameter("source", "must be a file name: at most 200 bytes, no slash or control characters, no white space at either end")
         }
         let published = try reader.date("published")
         if let published, published > context.clock.today {
@@ -45,6 +46,8 @@ struct BulkRoutes {
                                                  published: published, made: Origin.current)
         } catch let error as ImportError {
             throw APIError(importError: error)
+        } catch let error as BulkImport.InapplicableOption {
+            throw APIError.badParameter(error.option, error.message)
         }
         var writer = JSONWriter(pretty: representation.pretty)
         summary.writeJSON(into: &writer)
@@ -146,7 +149,8 @@ enum BulkImport {
     }
 
     /// Parses against the state the import applies to and commits it as one durable change.
-    /// Throws `ImportError` for a file that does not import (nothing is applied), a
+    /// Throws `ImportError` for a file that does not import (nothing is applied),
+    /// `InapplicableOption` for an option that says something this file is not, a
     /// `ValidationError` naming the record for a rule only the store checks (a date in the
     /// future), and the store's errors for a change it cannot make durable.
     ///
@@ -154,39 +158,76 @@ enum BulkImport {
     /// publisher's file, the release it is (`ReleaseMetadata.describe`), with the key that
     /// sent it when `made` (the request's origin) names one.
     /// - Parameters:
-    ///   - sourceName: the file's name, recorded as its records' `source`.
+    ///   - sourceName: the file's name, recorded as its records' `source`; when nil, the name
+    ///     the same file was first imported under, if it was.
     ///   - neighbourModel: which model a statistical neighbour file is (else the year in `sourceName`).
     ///   - published: the publisher's publication date, when the uploader gives it.
     static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store, sourceName: String? = nil,
                       neighbourModel: String? = nil, published: CalendarDate? = nil, made: Origin? = nil) async throws -> Summary {
-        let sha256 = SHA256.hex(bytes)
-        var parsed = ImportDocument()
+        let plan = Plan(bytes: bytes, syntax: syntax, sourceName: sourceName, neighbourModel: neighbourModel, published: published, made: made)
         do {
-            let committed = try await store.commit(describedBy: { state throws in
-                parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: sourceName, neighbourModel: neighbourModel)
-                let origin = BulkImport.origin(parsed, sha256: sha256, sourceName: sourceName, state: state, published: published, made: made)
-                return (parsed.changes, Summary(parsed, origin: origin), origin)
-            })
+            let committed = try await store.commit(describedBy: plan.transaction)
             return counted(committed.result, committed.changes)
         } catch let error as ValidationError {
-            throw located(error, in: parsed)
+            throw located(error, in: plan.parsed)
         }
     }
 
     /// The same, blocking: for the command line.
     static func apply(_ bytes: [UInt8], as syntax: ImportSyntax?, to store: Store, sourceName: String? = nil,
                       neighbourModel: String? = nil, published: CalendarDate? = nil) throws -> Summary {
-        let sha256 = SHA256.hex(bytes)
-        var parsed = ImportDocument()
+        let plan = Plan(bytes: bytes, syntax: syntax, sourceName: sourceName, neighbourModel: neighbourModel, published: published, made: nil)
         do {
-            let outcome = try store.writeReturningChanges(describedBy: { state throws in
-                parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: sourceName, neighbourModel: neighbourModel)
-                let origin = BulkImport.origin(parsed, sha256: sha256, sourceName: sourceName, state: state, published: published, made: nil)
-                return (parsed.changes, Summary(parsed, origin: origin), origin)
-            })
+            let outcome = try store.writeReturningChanges(describedBy: plan.transaction)
             return counted(outcome.result, outcome.changes)
         } catch let error as ValidationError {
-            throw located(error, in: parsed)
+            throw located(error, in: plan.parsed)
+        }
+    }
+
+    /// An option of the import (`model`, `published`) that says something of the file that
+    /// it is not: refused rather than ignored. `option` is its name without the spelling of
+    /// the caller (a query parameter, a flag).
+    struct InapplicableOption: Error {
+        var option: String
+        var message: String
+    }
+
+    /// One import's transaction, run by the store against the state it applies to (again, if
+    /// the store reruns it), keeping the document it parsed for the error that names a record.
+    private final class Plan {
+        let bytes: [UInt8]
+        let syntax: ImportSyntax?
+        let sourceName: String?
+        let neighbourModel: String?
+        let published: CalendarDate?
+        let made: Origin?
+        let sha256: String
+        var parsed = ImportDocument()
+
+        init(bytes: [UInt8], syntax: ImportSyntax?, sourceName: String?, neighbourModel: String?, published: CalendarDate?, made: Origin?) {
+            self.bytes = bytes
+            self.syntax = syntax
+            self.sourceName = sourceName
+            self.neighbourModel = neighbourModel
+            self.published = published
+            self.made = made
+            sha256 = SHA256.hex(bytes)
+        }
+
+        func transaction(_ state: StoreState) throws -> (changes: [Change], result: Summary, origin: Origin?) {
+            // A file sent again without its name keeps the name it was first imported under,
+            // so that its records' `source` does not change and the import changes nothing.
+            let name = sourceName ?? state.releases().last { $0.file.sha256 == sha256 }?.file.name
+            parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: name, neighbourModel: neighbourModel)
+            if neighbourModel != nil, parsed.format != .neighboursCSV {
+                throw InapplicableOption(option: "model", message: "applies to a statistical neighbour file only; this file is \(parsed.format?.rawValue ?? "unknown")")
+            }
+            let origin = BulkImport.origin(parsed, sha256: sha256, sourceName: name, state: state, published: published, made: made)
+            if published != nil, origin.release == nil {
+                throw InapplicableOption(option: "published", message: "applies to a publisher's file (DfE's or Ofsted's, recorded as a release) only; this file is \(parsed.format?.rawValue ?? "unknown")")
+            }
+            return (parsed.changes, Summary(parsed, origin: origin), origin)
         }
     }
 
