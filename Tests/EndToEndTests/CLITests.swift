@@ -16,6 +16,17 @@ final class CLITests: EndToEndTestCase {
         XCTAssertTrue(serveHelp.stderr.isEmpty, serveHelp.stderr)
     }
 
+    /// `import --help` names every kind of file the importer takes, as `POST /v1/import` does:
+    /// DfE's tidy files and neighbour models too.
+    func testImportHelpNamesEveryFormatItTakes() throws {
+        let help = try runCarewatch(["import", "--help"])
+        XCTAssertEqual(help.status, 0, "\(help)")
+        let text = help.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+        for kind in ["JSON import document", "csww_indicators", "tidy file", "statistical neighbour model", "Ofsted"] {
+            XCTAssertTrue(text.contains(kind), "import --help names \(kind): \(help.stdout)")
+        }
+    }
+
     func testVersion() throws {
         let version = try runCarewatch(["--version"])
         XCTAssertEqual(version.status, 0)

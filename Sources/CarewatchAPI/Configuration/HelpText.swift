@@ -95,9 +95,12 @@ public enum HelpText {
                 """
         case .import:
             return """
-                Adds the records of FILE (a JSON import document, one of carewatch's CSV files, DfE's
-                csww_indicators CSV or an Ofsted CSV export; - for standard input) to the data directory,
-                replacing records with the same key, all or nothing. A new data directory starts with the
+                Adds the records of FILE (a JSON import document, one of carewatch's CSV files, or a
+                publisher's file as published: DfE's csww_indicators file, a DfE tidy file whose columns
+                GET /v1/measures maps, a DfE statistical neighbour model whose file name has its year, or
+                a CSV export of an Ofsted outcomes sheet; - for standard input) to the data directory,
+                replacing records with the same key, all or nothing. FILE's name is recorded as its
+                records' source, and a publisher's file as a release. A new data directory starts with the
                 embedded data first. To bring a backup back exactly, use restore instead.
                 Stop the server first (the data directory is locked while it runs), or POST /v1/import.
                 """
