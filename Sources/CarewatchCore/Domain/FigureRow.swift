@@ -6,7 +6,7 @@
 /// Identity: (`dataset`, `area`, `year`). `area` is a council's current GSS code, England's
 /// (`E92000001`), a region's (`E12…`, or DfE's Inner and Outer London `E13…`), or a joint
 /// return's two codes as DfE writes them (`E09000021 / E09000027`).
-public struct FigureRow: Sendable, Equatable {
+public struct FigureRow: Sendable, VersionedRecord {
     public var dataset: String
     public var area: String
     public var level: GeographicLevel
@@ -40,13 +40,6 @@ public struct FigureRow: Sendable, Equatable {
     public var isJointReturn: Bool { AreaCode.isJoint(area) }
 
     public var key: FigureKey { FigureKey(dataset: dataset, area: area, year: year) }
-
-    /// Equal but for the store's own `version`: a put of it changes nothing.
-    public func hasSameContent(as other: FigureRow) -> Bool {
-        var same = other
-        same.version = version
-        return self == same
-    }
 
     /// One measure's cell.
     public func cell(_ measure: String) -> FigureCell {
@@ -156,21 +149,7 @@ extension FigureRow {
         return errors.sorted { $0.field < $1.field }
     }
 
-    public func writeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.endObject()
-    }
-
-    func writeStorageJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.key("version")
-        writer.value(version)
-        writer.endObject()
-    }
-
-    private func writeFields(into writer: inout JSONWriter) {
+    public func writeFields(into writer: inout JSONWriter) {
         writer.field("dataset", dataset)
         writer.field("area", area)
         writer.field("level", level.rawValue)

@@ -112,21 +112,7 @@ extension Inspection {
         }
     }
 
-    public func writeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.endObject()
-    }
-
-    func writeStorageJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.key("version")
-        writer.value(version)
-        writer.endObject()
-    }
-
-    private func writeFields(into writer: inout JSONWriter) {
+    public func writeFields(into writer: inout JSONWriter) {
         writer.field("id", id)
         writer.field("council", council)
         writer.field("framework", framework.rawValue)

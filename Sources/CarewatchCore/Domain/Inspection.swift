@@ -1,5 +1,5 @@
 /// One Ofsted inspection or visit of a council's children's services.
-public struct Inspection: Sendable, Equatable {
+public struct Inspection: Sendable, VersionedRecord {
     public var id: String
     /// The council's current GSS code (imports resolve former codes, slugs and la_codes).
     public var council: String
@@ -39,15 +39,6 @@ public struct Inspection: Sendable, Equatable {
         self.reportURL = reportURL
         self.source = source
         self.version = version
-    }
-}
-
-extension Inspection {
-    /// Whether `other` records the same event the same way: every field but `version`.
-    public func hasSameContent(as other: Inspection) -> Bool {
-        var same = other
-        same.version = version
-        return self == same
     }
 }
 

@@ -5,7 +5,7 @@
 /// readers resolve each number to a current council or to a `FormerAuthority`.
 ///
 /// Identity: (`model`, `laCode`).
-public struct NeighbourList: Sendable, Equatable {
+public struct NeighbourList: Sendable, VersionedRecord {
     public struct Entry: Sendable, Equatable {
         public var laCode: Int
         /// DfE's band: `Extremely close`, `Very close`, `Close`, `Somewhat close`, `Not close`.
@@ -35,13 +35,6 @@ public struct NeighbourList: Sendable, Equatable {
         self.neighbours = neighbours
         self.source = source
         self.version = version
-    }
-
-    /// Equal but for the store's own `version`: a put of it changes nothing.
-    public func hasSameContent(as other: NeighbourList) -> Bool {
-        var same = other
-        same.version = version
-        return self == same
     }
 
     /// DfE spells its bands two ways across models (`Very Close`, `Very close `); carewatch
@@ -121,21 +114,7 @@ extension NeighbourList {
         return errors
     }
 
-    public func writeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.endObject()
-    }
-
-    func writeStorageJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.key("version")
-        writer.value(version)
-        writer.endObject()
-    }
-
-    private func writeFields(into writer: inout JSONWriter) {
+    public func writeFields(into writer: inout JSONWriter) {
         writer.field("model", model)
         writer.field("la_code", laCode)
         writer.field("name", name)

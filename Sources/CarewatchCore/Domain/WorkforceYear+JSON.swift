@@ -144,21 +144,7 @@ extension WorkforceYear {
         }
     }
 
-    public func writeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.endObject()
-    }
-
-    func writeStorageJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writeFields(into: &writer)
-        writer.key("version")
-        writer.value(version)
-        writer.endObject()
-    }
-
-    func writeFields(into writer: inout JSONWriter) {
+    public func writeFields(into writer: inout JSONWriter) {
         writer.field("council", council)
         writer.field("year", year)
         // Spelled out rather than looping over `figures`: this runs once per row per list

@@ -1,7 +1,7 @@
 /// One council's children's social work workforce figures for one year, as at 30 September
 /// (DfE `csww_indicators`). Every figure is optional: null when unknown or suppressed. A
 /// figure DfE withholds keeps DfE's symbol in `suppressed` (`["turnover_rate": "u"]`).
-public struct WorkforceYear: Sendable, Equatable {
+public struct WorkforceYear: Sendable, VersionedRecord {
     public var council: String
     public var year: Int
     public var employedFTE: Double?
@@ -42,12 +42,5 @@ public struct WorkforceYear: Sendable, Equatable {
         self.source = source
         self.suppressed = suppressed
         self.version = version
-    }
-
-    /// Whether `other` holds the same figures and source: every field but `version`.
-    public func hasSameContent(as other: WorkforceYear) -> Bool {
-        var same = other
-        same.version = version
-        return self == same
     }
 }
