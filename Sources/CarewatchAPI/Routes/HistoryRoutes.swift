@@ -174,7 +174,7 @@ enum HistoryJSON {
             writer.field("href", event.action == .deleted ? nil : event.key.href)
             writer.field("action", event.action.rawValue)
             writer.key("fields")
-            writeFields(event.fields, into: &writer)
+            FieldChange.write(event.fields, into: &writer)
             writer.endObject()
         }
         writer.endArray()
@@ -191,7 +191,7 @@ enum HistoryJSON {
         writer.field("at", event.commit.at.description)
         writer.field("action", event.action.rawValue)
         writer.key("fields")
-        writeFields(version.fields, into: &writer)
+        FieldChange.write(version.fields, into: &writer)
         writer.key("made_by")
         madeBy(event.commit, into: &writer)
         writer.endObject()
@@ -199,19 +199,5 @@ enum HistoryJSON {
 
     static func madeBy(_ commit: HistoryCommit, into writer: inout JSONWriter) {
         if let origin = commit.origin { origin.writeJSON(into: &writer) } else { writer.null() }
-    }
-
-    static func writeFields(_ fields: [FieldChange], into writer: inout JSONWriter) {
-        writer.beginArray()
-        for change in fields {
-            writer.beginObject()
-            writer.field("field", change.field)
-            writer.key("old")
-            writer.value(change.old)
-            writer.key("new")
-            writer.value(change.new)
-            writer.endObject()
-        }
-        writer.endArray()
     }
 }

@@ -193,7 +193,8 @@ public struct HistoryEvent: Sendable {
 }
 
 extension FieldChange {
-    static func write(_ changes: [FieldChange], into writer: inout JSONWriter) {
+    /// `[{"field": …, "old": …, "new": …}, …]`, as history, the feed and storage show them.
+    public static func write(_ changes: [FieldChange], into writer: inout JSONWriter) {
         writer.beginArray()
         for change in changes {
             writer.beginObject()
