@@ -16,16 +16,6 @@ final class CorePersistenceTests: XCTestCase {
 
     func putCouncil(_ store: Store, _ number: Int) throws { try Self.putCouncil(store, number) }
 
-    /// What a machine crash would leave: the files as they are now, without the lock or a final snapshot.
-    func crashImage(of directory: String) -> String {
-        let copy = makeTemporaryDirectory(self) + "/image"
-        try! FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
-        for name in try! FileManager.default.contentsOfDirectory(atPath: directory) where name != "LOCK" {
-            try! FileManager.default.copyItem(atPath: directory + "/" + name, toPath: copy + "/" + name)
-        }
-        return copy
-    }
-
     func journalSegments(_ directory: String) -> [String] { files(in: directory, prefix: "journal-") }
 
     func testReopenKeepsEveryWriteWithVersions() throws {
@@ -48,7 +38,7 @@ final class CorePersistenceTests: XCTestCase {
         XCTAssertEqual(expected.council(named: "E06000001")?.version, 1)
 
         // Crash image (journal only) and clean close (snapshot) both give the same state back.
-        let image = crashImage(of: directory)
+        let image = try crashImage(of: directory)
         let fromJournal = try Store.open(path: image, options: quietOptions())
         XCTAssertEqual(fromJournal.state.councilsAll(), expected.councilsAll())
         XCTAssertEqual(fromJournal.state.inspectionsAll(), expected.inspectionsAll())
@@ -83,7 +73,7 @@ final class CorePersistenceTests: XCTestCase {
         let store = try Store.open(path: directory, options: quietOptions())
         defer { store.close() }
         for number in 1...3 { try putCouncil(store, number) }
-        let image = crashImage(of: directory)
+        let image = try crashImage(of: directory)
         let segment = journalSegments(image).last!
         let goodSize = fileSize(segment)
         let handle = FileHandle(forWritingAtPath: segment)!
@@ -107,7 +97,7 @@ final class CorePersistenceTests: XCTestCase {
         let store = try Store.open(path: directory, options: quietOptions())
         defer { store.close() }
         for number in 1...3 { try putCouncil(store, number) }
-        let image = crashImage(of: directory)
+        let image = try crashImage(of: directory)
         let segment = journalSegments(image).last!
         var bytes = [UInt8](FileManager.default.contents(atPath: segment)!)
         let secondLine = bytes.firstIndex(of: 0x0A)! + 1
@@ -156,7 +146,7 @@ final class CorePersistenceTests: XCTestCase {
             XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         }
         // Newest snapshot damaged: fall back to the older one plus the journal.
-        let image = crashImage(of: directory)
+        let image = try crashImage(of: directory)
         damage(files(in: image, prefix: "snapshot-").last!)
         XCTAssertFalse(Store.verify(path: image).ok)
         let fallback = try Store.open(path: image, options: quietOptions())
@@ -164,7 +154,7 @@ final class CorePersistenceTests: XCTestCase {
         fallback.close()
 
         // Both damaged and the journal no longer reaches back: refuse, naming the snapshot.
-        let broken = crashImage(of: directory)
+        let broken = try crashImage(of: directory)
         for path in files(in: broken, prefix: "snapshot-") { damage(path) }
         XCTAssertThrowsError(try Store.open(path: broken, options: quietOptions())) { error in
             XCTAssertTrue("\(error)".contains("snapshot-"), "\(error)")
@@ -263,7 +253,7 @@ final class CorePersistenceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(store.statistics.lastSnapshotGeneration ?? 0, 20)
         XCTAssertLessThanOrEqual(files(in: directory, prefix: "snapshot-").count, 2)
         XCTAssertLessThanOrEqual(journalSegments(directory).count, 3)
-        let image = crashImage(of: directory)
+        let image = try crashImage(of: directory)
         store.close()
         XCTAssertEqual(try Store.open(path: image, options: quietOptions()).state.councilCount, 23)
         XCTAssertEqual(try Store.open(path: directory, options: quietOptions()).state.councilCount, 23)
@@ -291,7 +281,7 @@ final class CorePersistenceTests: XCTestCase {
         defer { store.close() }
         for number in 1...12 { try putCouncil(store, number) }
         XCTAssertGreaterThan(journalSegments(directory).count, 3)
-        let image = crashImage(of: directory)
+        let image = try crashImage(of: directory)
         let reopened = try Store.open(path: image, options: quietOptions())
         XCTAssertEqual(reopened.state.councilCount, 12)
         XCTAssertEqual(reopened.state.generation, 12)
@@ -300,7 +290,7 @@ final class CorePersistenceTests: XCTestCase {
         XCTAssertTrue(report.ok, report.description)
         XCTAssertEqual(report.councils, 12)
         // A damaged record in a segment that is not the last is never taken for a torn tail.
-        let damaged = crashImage(of: directory)
+        let damaged = try crashImage(of: directory)
         let first = journalSegments(damaged)[0]
         var bytes = [UInt8](FileManager.default.contents(atPath: first)!)
         bytes.removeLast(5)

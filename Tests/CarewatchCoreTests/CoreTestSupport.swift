@@ -34,3 +34,16 @@ func files(in directory: String, prefix: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) }.sorted()
         .map { directory + "/" + $0 }
 }
+
+extension XCTestCase {
+    /// What a machine crash would leave: a copy of the directory's files as they are now,
+    /// without the lock or a final snapshot.
+    func crashImage(of directory: String) throws -> String {
+        let copy = makeTemporaryDirectory(self) + "/image"
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name != "LOCK" {
+            try FileManager.default.copyItem(atPath: directory + "/" + name, toPath: copy + "/" + name)
+        }
+        return copy
+    }
+}

@@ -92,15 +92,6 @@ final class HistoryStoreTests: XCTestCase {
         reopened.close()
     }
 
-    func crashImage(of directory: String) throws -> String {
-        let copy = makeTemporaryDirectory(self) + "/image"
-        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name != "LOCK" {
-            try FileManager.default.copyItem(atPath: directory + "/" + name, toPath: copy + "/" + name)
-        }
-        return copy
-    }
-
     /// Retention keeps at least the setting's number of changes, dropping whole chunks, and a
     /// snapshot keeps the floor: what is gone stays gone.
     func testRetentionDropsTheOldestChunksAndKeepsTheFloor() throws {

@@ -6,15 +6,6 @@ import XCTest
 /// Published figures and neighbour lists as store records: the rules their changes obey,
 /// and that they (and workforce rows' suppression symbols) survive the journal and snapshots.
 final class PublishedFiguresStoreTests: XCTestCase {
-    func crashImage(of directory: String) -> String {
-        let copy = makeTemporaryDirectory(self) + "/image"
-        try! FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
-        for name in try! FileManager.default.contentsOfDirectory(atPath: directory) where name != "LOCK" {
-            try! FileManager.default.copyItem(atPath: directory + "/" + name, toPath: copy + "/" + name)
-        }
-        return copy
-    }
-
     static let kingston = sampleCouncil("E09000021", la: 314, name: "Kingston upon Thames", region: .london, kind: .londonBorough)
     static let richmond = sampleCouncil("E09000027", la: 318, name: "Richmond upon Thames", region: .london, kind: .londonBorough)
 
@@ -53,7 +44,7 @@ final class PublishedFiguresStoreTests: XCTestCase {
             XCTAssertEqual(state.workforceAll(), expected.workforceAll(), label)
             XCTAssertEqual(state.jointReturnAreas(containing: "E09000021"), ["E09000021 / E09000027"], label)
         }
-        let image = crashImage(of: directory)
+        let image = try crashImage(of: directory)
         let fromJournal = try Store.open(path: image, options: quietOptions())
         assertSame(fromJournal.state, "journal")
         fromJournal.close()
@@ -67,7 +58,7 @@ final class PublishedFiguresStoreTests: XCTestCase {
         // Deletions are journalled too.
         _ = try fromSnapshot.apply([.deleteFigures(FigureKey(dataset: "children_in_need", area: "sandwell", year: 2025)),
                                     .deleteNeighbours(model: "2021", laCode: 333)])
-        let afterDelete = crashImage(of: directory)
+        let afterDelete = try crashImage(of: directory)
         fromSnapshot.close()
         let reopened = try Store.open(path: afterDelete, options: quietOptions())
         XCTAssertNil(reopened.state.figures(dataset: "children_in_need", area: "E08000028", year: 2025))
