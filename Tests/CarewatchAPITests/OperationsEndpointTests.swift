@@ -44,6 +44,9 @@ final class OperationsEndpointTests: APITestCase {
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"councils\"} 153"), response.text)
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"inspections\"} 778"))
         XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"workforce\"} 1326"))
+        // DfE's published rows and the neighbour lists are held too, and counted with the rest.
+        XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"figures\"} 11567"), response.text)
+        XCTAssertTrue(lines.contains("carewatch_store_records{collection=\"neighbours\"} 309"), response.text)
         XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_snapshot_age_seconds ") })
         XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_store_commits_total ") })
         XCTAssertTrue(lines.contains { $0.hasPrefix("carewatch_store_syncs_total ") })

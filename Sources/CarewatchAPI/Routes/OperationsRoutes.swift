@@ -85,6 +85,8 @@ struct OperationsRoutes {
         text += "carewatch_store_records{collection=\"councils\"} \(state.councilCount)\n"
         text += "carewatch_store_records{collection=\"inspections\"} \(state.inspectionCount)\n"
         text += "carewatch_store_records{collection=\"workforce\"} \(state.workforceCount)\n"
+        text += "carewatch_store_records{collection=\"figures\"} \(state.figureCount)\n"
+        text += "carewatch_store_records{collection=\"neighbours\"} \(state.neighbourListCount)\n"
         gauge("carewatch_store_generation", "Commits applied since the data directory was created.", String(state.generation))
         gauge("carewatch_journal_bytes", "Size of the journal not yet covered by a snapshot.", String(statistics.journalBytes))
         let age = statistics.lastSnapshotAt.map { String(max(0, Timestamp.now().secondsSince1970 - $0.secondsSince1970)) } ?? "NaN"
