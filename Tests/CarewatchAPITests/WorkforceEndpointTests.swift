@@ -88,4 +88,14 @@ final class WorkforceEndpointTests: APITestCase {
         assertProblem(try server.get("/v1/workforce?year=recent"), 400)
         assertProblem(try server.get("/v1/workforce?region=Wales"), 400)
     }
+
+    /// A row that is not there is named as a row, in a sentence that reads: the row itself,
+    /// its history, and its deletion.
+    func testAMissingRowIsNamedInItsNotFound() throws {
+        let expected = "the workforce row of E08000028 for 2016 was not found"
+        for response in [try server.get("/v1/councils/sandwell/workforce/2016"), try server.get("/v1/councils/sandwell/workforce/2016/history"),
+                         try server.delete("/v1/councils/sandwell/workforce/2016")] {
+            XCTAssertEqual(assertProblem(response, 404)["detail"] as? String, expected)
+        }
+    }
 }

@@ -94,7 +94,7 @@ struct HistoryRoutes {
         let council = try context.council(request, in: state)
         let year = try WorkforceRoutes.year(request)
         return try recordHistory(request, state, key: .workforce(council: council.code, year: year),
-                                 missing: "workforce figures for \(council.code) in \(year)")
+                                 missing: "the workforce row of \(council.code) for \(year)")
     }
 
     @Sendable func inspectionHistory(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {

@@ -66,7 +66,7 @@ struct WorkforceRoutes {
             guard year <= reportingYear else {
                 throw APIError(.notFound, "there are no workforce figures for \(year) yet: the current reporting year is \(reportingYear) (figures as at 30 September)")
             }
-            throw .notFound("workforce figures for \(council.code) in \(year)")
+            throw .notFound("the workforce row of \(council.code) for \(year)")
         }
         let entry = try context.workforceEntry(row, pretty: representation.pretty)
         return CacheableResponse.make(entry, representation: representation, request: request)
@@ -105,7 +105,7 @@ struct WorkforceRoutes {
         _ = try await store.write { state throws in
             let (council, year) = try councilAndYear(request, state)
             guard let current = state.workforce(council: council.code, year: year) else {
-                throw APIError.notFound("workforce figures for \(council.code) in \(year)")
+                throw APIError.notFound("the workforce row of \(council.code) for \(year)")
             }
             try context.checkPreconditions(request, current: ETag.version(.init(major: current.version)))
             return ([.deleteWorkforce(council: council.code, year: year)], ())
