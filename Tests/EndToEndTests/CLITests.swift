@@ -113,6 +113,28 @@ final class CLITests: EndToEndTestCase {
         XCTAssertEqual(try runCarewatch(["export", "--data-dir", directory.path]).stdout, before, "all or nothing")
     }
 
+    /// Opening a data directory removes only what carewatch left there (a snapshot's
+    /// `.tmp`), never another file that ends in `.tmp`: an export written into the data
+    /// directory itself (as `FILE.tmp`, then renamed) succeeds, and a user's file stays.
+    func testOpeningADataDirectoryRemovesOnlyItsOwnTemporaryFiles() throws {
+        let directory = try temporaryDirectory(self, "cli-own-tmp")
+        let work = try temporaryDirectory(self, "cli-own-tmp-files")
+        let good = work.appendingPathComponent("good.csv")
+        try Data("council,year,employed_fte\nE08000028,2024,250.5\n".utf8).write(to: good)
+        XCTAssertEqual(try runCarewatch(["import", good.path, "--data-dir", directory.path]).status, 0)
+        let notes = directory.appendingPathComponent("notes.tmp")
+        try Data("mine".utf8).write(to: notes)
+        let leftover = directory.appendingPathComponent("snapshot-00000000000000000099.json.tmp")
+        try Data("half a snapshot".utf8).write(to: leftover)
+
+        let backup = directory.appendingPathComponent("backup.json")
+        let export = try runCarewatch(["export", backup.path, "--data-dir", directory.path])
+        XCTAssertEqual(export.status, 0, "\(export)")
+        XCTAssertTrue(try Data(contentsOf: backup).starts(with: Array("{".utf8)), "the export is there")
+        XCTAssertEqual(try Data(contentsOf: notes), Data("mine".utf8), "a file of the user's stays")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: leftover.path), "a snapshot's leftover goes")
+    }
+
     func testExportAndCheckOfADirectoryThatIsNotThere() throws {
         let work = try temporaryDirectory(self, "cli-missing")
         let missing = work.appendingPathComponent("missing")

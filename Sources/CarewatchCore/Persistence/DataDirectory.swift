@@ -17,6 +17,13 @@ struct DataDirectory: Sendable {
         (name.hasPrefix("snapshot-") && name.hasSuffix(".json")) || (name.hasPrefix("journal-") && name.hasSuffix(".log"))
     }
 
+    /// A snapshot being written (`Snapshot.write` renames it when complete). Only these are
+    /// carewatch's to remove: another `.tmp` in the directory (an export written there as
+    /// `FILE.tmp`, a user's file) is not.
+    static func isTemporaryFile(_ name: String) -> Bool {
+        name.hasPrefix("snapshot-") && name.hasSuffix(".json.tmp")
+    }
+
     func snapshotPath(_ generation: UInt64) -> String { path + "/snapshot-" + DataDirectory.padded(generation) + ".json" }
     func segmentPath(_ firstSequence: UInt64) -> String { path + "/journal-" + DataDirectory.padded(firstSequence) + ".log" }
 
@@ -41,7 +48,7 @@ struct DataDirectory: Sendable {
 
     /// Leftovers of a snapshot write that did not reach its rename.
     func removeTemporaryFiles() throws(StoreError) {
-        for name in try fileSystem.listDirectory(path) where name.hasSuffix(".tmp") {
+        for name in try fileSystem.listDirectory(path) where DataDirectory.isTemporaryFile(name) {
             fileSystem.remove(path + "/" + name)
         }
     }

@@ -69,7 +69,7 @@ public final class DataDirectoryClaim: @unchecked Sendable {
     public func releaseRemovingWhatItMade() -> Bool {
         release()
         guard heldNoData else { return false }
-        for name in (try? fileSystem.listDirectory(path)) ?? [] where DataDirectory.isDataFile(name) || name.hasSuffix(".tmp") {
+        for name in (try? fileSystem.listDirectory(path)) ?? [] where DataDirectory.isDataFile(name) || DataDirectory.isTemporaryFile(name) {
             fileSystem.remove(path + "/" + name)
         }
         if madeLockFile { fileSystem.remove(path + "/LOCK") }

@@ -30,7 +30,7 @@ extension Store {
         let directory = DataDirectory(path: path, fileSystem: fileSystem)
         do {
             let names = try fileSystem.listDirectory(path)
-            let foreign = names.filter { $0 != "LOCK" && !DataDirectory.isDataFile($0) && !$0.hasSuffix(".tmp") }
+            let foreign = names.filter { $0 != "LOCK" && !DataDirectory.isDataFile($0) && !DataDirectory.isTemporaryFile($0) }
             if !foreign.isEmpty { throw StoreError.foreignFiles(directory: path, names: foreign) }
             if !claim.heldNoData && !replace { throw StoreError.holdsData(directory: path) }
 
