@@ -133,6 +133,11 @@ final class CLITests: EndToEndTestCase {
         XCTAssertTrue(try Data(contentsOf: backup).starts(with: Array("{".utf8)), "the export is there")
         XCTAssertEqual(try Data(contentsOf: notes), Data("mine".utf8), "a file of the user's stays")
         XCTAssertFalse(FileManager.default.fileExists(atPath: leftover.path), "a snapshot's leftover goes")
+
+        // check counts every collection the directory holds, as restore's report does.
+        let check = try runCarewatch(["check", directory.path])
+        XCTAssertEqual(check.status, 0, "\(check)")
+        XCTAssertTrue(check.stdout.contains(": 153 councils, 778 inspections, 1325 workforce rows, 11567 published figure rows, 309 neighbour lists\n"), check.stdout)
     }
 
     func testExportAndCheckOfADirectoryThatIsNotThere() throws {

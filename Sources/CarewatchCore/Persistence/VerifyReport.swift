@@ -8,6 +8,8 @@ public struct VerifyReport: Sendable, CustomStringConvertible {
     public var councils: Int
     public var inspections: Int
     public var workforceRows: Int
+    public var figureRows = 0
+    public var neighbourLists = 0
     public var snapshots: [String]
     public var journalSegments: [String]
     public var journalRecordsAfterSnapshot: Int
@@ -18,7 +20,7 @@ public struct VerifyReport: Sendable, CustomStringConvertible {
 
     public var description: String {
         var lines = [ok ? "OK" : "DAMAGED"]
-        lines.append("generation \(generation): \(councils) councils, \(inspections) inspections, \(workforceRows) workforce rows")
+        lines.append("generation \(generation): \(councils) councils, \(inspections) inspections, \(workforceRows) workforce rows, \(figureRows) published figure rows, \(neighbourLists) neighbour lists")
         lines.append("snapshots: " + (snapshots.isEmpty ? "none" : snapshots.joined(separator: ", ")))
         lines.append("journal segments: \(journalSegments.count), \(journalRecordsAfterSnapshot) records after the snapshot")
         lines += problems.map { "problem: " + $0 }
@@ -63,6 +65,8 @@ extension Store {
             report.councils = loaded.state.councilCount
             report.inspections = loaded.state.inspectionCount
             report.workforceRows = loaded.state.workforceCount
+            report.figureRows = loaded.state.figureCount
+            report.neighbourLists = loaded.state.neighbourListCount
             report.journalRecordsAfterSnapshot = loaded.journalRecords
             report.notes += loaded.notes.filter { note in !report.problems.contains { note.hasPrefix($0) } }
         } catch {
