@@ -74,7 +74,12 @@ final class ChangeStreamTests: APITestCase {
         XCTAssertEqual(events[1].id, "16537")
         XCTAssertEqual(events[1].json["asked"] as? Int, 99_999_999)
         for bad in [("Last-Event-ID", "abc"), ("Last-Event-ID", "-1")] {
-            XCTAssertEqual(try server.get("/v1/changes/stream", headers: [bad]).status, 400)
+            let response = try server.get("/v1/changes/stream", headers: [bad])
+            XCTAssertEqual(response.status, 400)
+            // The errors array says what the detail says, as every other 400 does.
+            let message = "must be the id of an event this stream sent (a change sequence), not '\(bad.1)'"
+            XCTAssertEqual(response.object["detail"] as? String, "Last-Event-ID " + message)
+            XCTAssertEqual(response.object["errors"] as? [[String: String]], [["field": "Last-Event-ID", "message": message]])
         }
         XCTAssertEqual(try server.get("/v1/changes/stream?since=x").status, 400)
         XCTAssertEqual(try server.get("/v1/changes/stream?pretty=true").status, 400)

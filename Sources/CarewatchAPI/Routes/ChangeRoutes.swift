@@ -63,8 +63,8 @@ struct ChangeRoutes {
             if let header = request.headers["Last-Event-ID"] {
                 let text = header.trimmingCharacters(in: " \t")
                 guard !text.isEmpty, text.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }), let id = UInt64(text) else {
-                    throw APIError(.badRequest, "Last-Event-ID must be the id of an event this stream sent (a change sequence), not '\(header)'",
-                                   errors: [FieldError(field: "Last-Event-ID", message: "must be a whole number")])
+                    let message = "must be the id of an event this stream sent (a change sequence), not '\(header)'"
+                    throw APIError(.badRequest, "Last-Event-ID " + message, errors: [FieldError(field: "Last-Event-ID", message: message)])
                 }
                 since = id
             }
