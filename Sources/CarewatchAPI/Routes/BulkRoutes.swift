@@ -218,7 +218,7 @@ enum BulkImport {
         func transaction(_ state: StoreState) throws -> (changes: [Change], result: Summary, origin: Origin?) {
             // A file sent again without its name keeps the name it was first imported under,
             // so that its records' `source` does not change and the import changes nothing.
-            let name = sourceName ?? state.releases().last { $0.file.sha256 == sha256 }?.file.name
+            let name = sourceName ?? state.releases().first { $0.file.sha256 == sha256 }?.file.name
             parsed = try Importer.parse(bytes, as: syntax, existing: state, sourceName: name, neighbourModel: neighbourModel)
             if neighbourModel != nil, parsed.format != .neighboursCSV {
                 throw InapplicableOption(option: "model", message: "applies to a statistical neighbour file only; this file is \(parsed.format?.rawValue ?? "unknown")")
