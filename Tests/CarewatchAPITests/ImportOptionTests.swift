@@ -59,4 +59,21 @@ final class ImportOptionTests: APITestCase {
         XCTAssertEqual(after.header("ETag"), before.header("ETag"))
         XCTAssertEqual(try server.get("/v1/changes?limit=1").object["latest"] as? Int, latest)
     }
+
+    /// Ofsted's 2025 sheet, whose inspections the embedded data already holds, changes
+    /// nothing and is recorded as no release: the answer names none, rather than an id
+    /// `GET /v1/releases/{release}` does not know. A release the answer names is there.
+    func testTheReleaseAnImportNamesIsOneTheServerHolds() throws {
+        let sheet = try server.write("POST", "/v1/import", raw: try RepositoryData.bytes(RepositoryData.ofsted("2025_Inspections_as_at_31_March.csv")),
+                                     contentType: "text/csv")
+        XCTAssertEqual(sheet.status, 200, sheet.text)
+        XCTAssertEqual(sheet.object["format"] as? String, "ofsted_csv")
+        XCTAssertEqual(sheet.object["changed"] as? [String: Int], ["councils": 0, "inspections": 0, "workforce": 0, "figures": 0, "neighbours": 0])
+        XCTAssertTrue(sheet.object["release"] is NSNull, sheet.text)
+        XCTAssertEqual(try server.total("/v1/releases"), 12)
+
+        let model = try server.write("POST", "/v1/import?model=2025", raw: try RepositoryData.bytes(neighbourModel), contentType: "text/csv")
+        let release = try XCTUnwrap(model.object["release"] as? String, model.text)
+        XCTAssertEqual(try server.get("/v1/releases/\(release)").status, 200)
+    }
 }

@@ -167,7 +167,7 @@ enum BulkImport {
         let plan = Plan(bytes: bytes, syntax: syntax, sourceName: sourceName, neighbourModel: neighbourModel, published: published, made: made)
         do {
             let committed = try await store.commit(describedBy: plan.transaction)
-            return counted(committed.result, committed.changes)
+            return counted(committed.result, committed.changes, in: committed.state)
         } catch let error as ValidationError {
             throw located(error, in: plan.parsed)
         }
@@ -179,7 +179,7 @@ enum BulkImport {
         let plan = Plan(bytes: bytes, syntax: syntax, sourceName: sourceName, neighbourModel: neighbourModel, published: published, made: nil)
         do {
             let outcome = try store.writeReturningChanges(describedBy: plan.transaction)
-            return counted(outcome.result, outcome.changes)
+            return counted(outcome.result, outcome.changes, in: outcome.state)
         } catch let error as ValidationError {
             throw located(error, in: plan.parsed)
         }
@@ -241,9 +241,12 @@ enum BulkImport {
         return Origin(kind: release == nil ? .import : .release, keyID: made?.keyID, request: made?.request, file: file, release: release)
     }
 
-    /// The summary with what the write changed counted in.
-    private static func counted(_ summary: Summary, _ applied: [Change]) -> Summary {
+    /// The summary with what the write changed counted in. A publisher's file that changed
+    /// nothing the store held, and was not imported before, is recorded as no release: the
+    /// answer names none rather than an id that `GET /v1/releases/{release}` does not know.
+    private static func counted(_ summary: Summary, _ applied: [Change], in state: StoreState) -> Summary {
         var summary = summary
+        if let release = summary.release, state.release(id: release) == nil { summary.release = nil }
         for change in applied {
             switch change {
             case .putCouncil: summary.changed.councils += 1
