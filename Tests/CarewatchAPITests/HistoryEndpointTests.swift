@@ -78,4 +78,14 @@ final class HistoryEndpointTests: APITestCase {
         XCTAssertEqual(all.map { $0["version"] as? Int }, [16, 15] + Array((1...14).reversed()))
         XCTAssertEqual(try server.get("/v1/councils/nowhere/history").status, 404)
     }
+
+    /// A history is JSON only, paged with `cursor`: `limit=all` (a CSV list's whole answer)
+    /// is refused naming `limit`, as on any JSON list, not answered whole.
+    func testAHistoryRefusesLimitAll() throws {
+        for path in ["/v1/councils/sandwell/history", "/v1/councils/sandwell/workforce/2024/history", "/v1/inspections/insp-2dbb0879/history"] {
+            let problem = assertProblem(try server.get(path + "?limit=all"), 400)
+            XCTAssertEqual((problem["errors"] as? [[String: Any]])?.first?["field"] as? String, "limit", path)
+            assertStatus(try server.get(path + "?limit=500"), 200)
+        }
+    }
 }

@@ -75,13 +75,15 @@ struct QueryReader {
     /// `limit=all`: a CSV list whole, in one streamed answer (see `WholeCSV`).
     static let wholeList = "all"
 
-    /// `limit` (1...500, default 50, or `all` for the whole list) and the opaque `cursor`.
-    func page() throws(APIError) -> (limit: Int, cursor: String?) {
+    /// `limit` (1...500, default 50, or `all` for the whole list where `whole` allows it: a
+    /// list with a CSV form) and the opaque `cursor`.
+    func page(whole: Bool = true) throws(APIError) -> (limit: Int, cursor: String?) {
         let cursor = try string("cursor")
-        if query["limit"] == QueryReader.wholeList { return (PageLimit.whole, cursor) }
+        if whole, query["limit"] == QueryReader.wholeList { return (PageLimit.whole, cursor) }
         guard let text = try string("limit") else { return (PageLimit.default, cursor) }
         guard let limit = Int(text), PageLimit.range.contains(limit) else {
-            throw .badParameter("limit", "must be an integer from \(PageLimit.range.lowerBound) to \(PageLimit.range.upperBound), or all (CSV lists)")
+            let range = "must be an integer from \(PageLimit.range.lowerBound) to \(PageLimit.range.upperBound)"
+            throw .badParameter("limit", whole ? range + ", or all (CSV lists)" : range + " (a JSON-only list pages with cursor)")
         }
         return (limit, cursor)
     }

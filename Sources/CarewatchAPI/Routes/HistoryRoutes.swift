@@ -82,7 +82,7 @@ struct HistoryRoutes {
     @Sendable func councilHistory(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let council = try context.council(request, in: state)
         let reader = try QueryReader(request, allowed: ["limit", "cursor"])
-        let (limit, cursor) = try reader.page()
+        let (limit, cursor) = try reader.page(whole: false)
         return try jsonList(request, state) { () throws(QueryError) in
             try state.councilVersions(council, limit: limit, cursor: cursor)
         } json: { version, writer in
@@ -109,7 +109,7 @@ struct HistoryRoutes {
     /// holds nothing of it (a deleted record's history is still answered).
     private func recordHistory(_ request: HTTPRequest, _ state: StoreState, key: RecordKey, missing: String) throws(APIError) -> HTTPResponse {
         let reader = try QueryReader(request, allowed: ["limit", "cursor"])
-        let (limit, cursor) = try reader.page()
+        let (limit, cursor) = try reader.page(whole: false)
         guard state.holds(key) || state.hasHistory(of: key) else { throw .notFound(missing) }
         return try jsonList(request, state) { () throws(QueryError) in
             try state.versions(of: key, limit: limit, cursor: cursor)
