@@ -131,6 +131,8 @@ final class NeighbourEndpointTests: APITestCase {
         // The file does not say which model it is; without model= (or a file name) that is an error.
         let unnamed = assertProblem(try server.write("POST", "/v1/import", raw: Array(text.utf8), contentType: "text/csv"), 422)
         XCTAssertEqual((unnamed["errors"] as? [[String: Any]])?.first?["field"] as? String, "model")
+        XCTAssertEqual((unnamed["errors"] as? [[String: Any]])?.first?["message"] as? String,
+                       "this is a statistical neighbour file that does not say which model (year) it is: give model=2025, or source= a file name with the year")
         assertProblem(try server.write("POST", "/v1/import?model=Twenty%20Seven", raw: Array(text.utf8), contentType: "text/csv"), 400)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import XCTest
 
 /// The command line as an operator meets it: help, version, one-line usage errors with exit
@@ -195,8 +196,13 @@ final class CLITests: EndToEndTestCase {
         try Data("{\"councils\": [".utf8).write(to: malformed)
         try failure(["import", malformed.path], "nothing was imported: \(malformed.path) has 1 problem:\n  malformed JSON")
         try failure(["export", "/nonexistent-dir/out.json"], "carewatch export: cannot write /nonexistent-dir/out.json: No such file or directory")
+        // A neighbour model under a name without its year: the advice is one the command line
+        // can follow (a name with the year), not a query parameter.
+        let model = work.appendingPathComponent("neighbours.csv")
+        try Data(contentsOf: URL(fileURLWithPath: RepositoryData.root + "/sources/dfe/neighbours/sn_model_2025_wide.csv")).write(to: model)
+        try failure(["import", model.path], "model: this is a statistical neighbour file that does not say which model (year) it is: name the file with its year, as DfE does (sn_model_2025_wide.csv)")
         for message in messages {
-            for wrong in ["::", ": :", "sent as", "Content-Type", "body", "carewatch: carewatch", "carewatch import: carewatch"] {
+            for wrong in ["::", ": :", "sent as", "Content-Type", "body", "carewatch: carewatch", "carewatch import: carewatch", "model="] {
                 XCTAssertFalse(message.contains(wrong), "'\(wrong)' in \(message)")
             }
         }

@@ -16,7 +16,7 @@ enum OfflineCommands {
                                            sourceName: path == "-" ? nil : URL(fileURLWithPath: path).lastPathComponent)
         } catch let error as ImportError {
             store.discard()
-            throw CommandFailure("imported", file: path, error)
+            throw CommandFailure("imported", file: path, BulkImport.advising(error, unnamedModel: "name the file with its year, as DfE does (sn_model_2025_wide.csv)"))
         } catch {
             store.discard()
             throw error

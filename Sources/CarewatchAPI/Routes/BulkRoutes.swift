@@ -45,7 +45,7 @@ struct BulkRoutes {
             summary = try await BulkImport.apply(request.body, as: syntax, to: store, sourceName: source, neighbourModel: model,
                                                  published: published, made: Origin.current)
         } catch let error as ImportError {
-            throw APIError(importError: error)
+            throw APIError(importError: BulkImport.advising(error, unnamedModel: "give model=2025, or source= a file name with the year"))
         } catch let error as BulkImport.InapplicableOption {
             throw APIError.badParameter(error.option, error.message)
         }
@@ -183,6 +183,16 @@ enum BulkImport {
         } catch let error as ValidationError {
             throw located(error, in: plan.parsed)
         }
+    }
+
+    /// The import's issues with the caller's advice added to the one the caller can act on:
+    /// a neighbour model whose year neither the caller nor the file's name gave.
+    static func advising(_ error: ImportError, unnamedModel advice: String) -> ImportError {
+        var error = error
+        for index in error.issues.indices where error.issues[index].field == "model" && error.issues[index].message == ImportIssue.unnamedNeighbourModel {
+            error.issues[index].message += ": " + advice
+        }
+        return error
     }
 
     /// An option of the import (`model`, `published`) that says something of the file that

@@ -80,6 +80,10 @@ public struct ImportIssue: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         (row.map { "row \($0), " } ?? "") + (field.isEmpty ? "" : "\(field): ") + message
     }
+
+    /// Why a neighbour file with no model was refused (field `model`). The caller's layer
+    /// adds how to give one in its own words: a query parameter, a file's name.
+    public static let unnamedNeighbourModel = "this is a statistical neighbour file that does not say which model (year) it is"
 }
 
 /// An import that was rejected as a whole. It lists every bad row and field found (up to

@@ -64,7 +64,7 @@ enum NeighbourImport {
         skipped: inout [ImportSkip], issues: inout IssueCollector
     ) -> [NeighbourList] {
         guard let model = model ?? self.model(fromFileName: sourceName) else {
-            issues.add(row: nil, field: "model", "this is a statistical neighbour file; say which model it is (model=2025, or a file name with the year)")
+            issues.add(row: nil, field: "model", ImportIssue.unnamedNeighbourModel)
             return []
         }
         guard NeighbourList.isModelID(model) else {
