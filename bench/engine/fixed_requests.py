@@ -3,8 +3,9 @@
 does) and checks every status, so that a server run under callgrind or `perf stat` can be
 charged a known number of requests.
 
-usage: fixed_requests.py PORT PATH N [C=8] [--method M] [--body FILE] [--header 'Name: value']...
-Exits non-zero if any answer is not 2xx."""
+usage: fixed_requests.py PORT PATH N [C=8] [--method M] [--body FILE] [--header 'Name: value']... [--vary]
+--vary replaces `{n}` in the body with a different number for every request (a write that
+really changes something each time). Exits non-zero if any answer is not 2xx."""
 import argparse
 import socket
 import sys
@@ -17,15 +18,26 @@ ap.add_argument("c", type=int, nargs="?", default=8)
 ap.add_argument("--method", default="GET")
 ap.add_argument("--body")
 ap.add_argument("--header", action="append", default=[])
+ap.add_argument("--vary", action="store_true")
 a = ap.parse_args()
 
-body = open(a.body, "rb").read() if a.body else b""
-head = f"{a.method} {a.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-for h in a.header:
-    head += h + "\r\n"
-if a.body:
-    head += f"Content-Length: {len(body)}\r\n"
-request = head.encode() + b"\r\n" + body
+template = open(a.body, "rb").read() if a.body else b""
+counter = 0
+
+
+def request():
+    global counter
+    counter += 1
+    body = template.replace(b"{n}", f"{10 + counter % 100000 / 10000:.4f}".encode()) if a.vary else template
+    head = f"{a.method} {a.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    for h in a.header:
+        head += h + "\r\n"
+    if a.body:
+        head += f"Content-Length: {len(body)}\r\n"
+    return head.encode() + b"\r\n" + body
+
+
+fixed = None if a.vary else request()
 
 
 class Conn:
@@ -62,7 +74,7 @@ bad = 0
 while sent < a.n:
     batch = conns[: min(a.c, a.n - sent)]
     for c in batch:
-        c.s.sendall(request)
+        c.s.sendall(fixed or request())
     for c in batch:
         if not 200 <= c.read_response() < 300:
             bad += 1

@@ -8,13 +8,15 @@
 #   bench/engine/instructions.sh SERVER ENDPOINT [N]
 #     SERVER:   carewatch (its embedded data, access log on as in the README's compare run)
 #               or engine (bench/engine/EngineBenchServer on the shared kit's fixture)
-#     ENDPOINT: healthz | council | list50 | put
+#     ENDPOINT: healthz | council | list50 | put | put_distinct
+#               (put sends the same row every time, a no-op write after the first;
+#               put_distinct a different caseload each time, a journaled, fsynced write)
 #     N:        requests counted (default 20000)
 #
 # Build first: swift build -c release --product carewatch --product EngineBenchServer
 set -euo pipefail
 SERVER="${1:?carewatch or engine}"
-ENDPOINT="${2:?healthz, council, list50 or put}"
+ENDPOINT="${2:?healthz, council, list50, put or put_distinct}"
 N="${3:-20000}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BIN="${BIN:-$(cd "$ROOT" && swift build -c release --show-bin-path)}"   # or another build to compare
@@ -43,6 +45,11 @@ case "$ENDPOINT" in
              # The shared kit's PUT row (the contract's example).
              printf '{"council":"%s","year":2024,"employed_fte":213.6,"agency_fte":96.0,"agency_rate":31.0,"vacancy_fte":75.0,"vacancy_rate":26.0,"leavers_fte":40.2,"turnover_rate":18.8,"caseload":17.9,"absence_rate":3.1,"asye_share":null}' "$COUNCIL" > "$WORK/row.json"
              EXTRA=(--method PUT --body "$WORK/row.json" --header "Authorization: Bearer bench-key" --header "Content-Type: application/json") ;;
+    put_distinct)
+             TARGET=/v1/councils/$COUNCIL/workforce/2024
+             # The same row as put_distinct.lua: a different caseload every request.
+             printf '{"council":"%s","year":2024,"employed_fte":213.6,"agency_fte":96.0,"agency_rate":31.0,"vacancy_fte":75.0,"vacancy_rate":26.0,"leavers_fte":40.2,"turnover_rate":18.8,"caseload":{n},"absence_rate":3.1,"asye_share":null}' "$COUNCIL" > "$WORK/row.json"
+             EXTRA=(--method PUT --body "$WORK/row.json" --vary --header "Authorization: Bearer bench-key" --header "Content-Type: application/json") ;;
     *) echo "unknown endpoint $ENDPOINT" >&2; exit 2 ;;
 esac
 
