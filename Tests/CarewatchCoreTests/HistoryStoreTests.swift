@@ -62,6 +62,36 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(versions[0].event.commit.origin, write)
     }
 
+    /// A row's put compares the two rows in place (it runs on every PUT); it must list exactly
+    /// what comparing their history fields lists: numbers, symbols, nulls and the source.
+    func testARowsChangesInPlaceMatchTheFieldDiff() {
+        let base = WorkforceYear(council: "E08000028", year: 2024, employedFTE: 200, agencyFTE: 10, leaversFTE: 2, turnoverRate: 1,
+                                 source: "a.csv")
+        var rows = [base]
+        var withheld = base
+        withheld.leaversFTE = nil
+        withheld.turnoverRate = nil
+        withheld.suppressed = ["leavers_fte": "u", "turnover_rate": "c"]
+        rows.append(withheld)
+        var otherSymbol = withheld
+        otherSymbol.suppressed["turnover_rate"] = "u"
+        rows.append(otherSymbol)
+        var emptied = base
+        emptied.agencyFTE = nil
+        emptied.caseload = 17.5
+        emptied.source = nil
+        rows.append(emptied)
+        var symbolBesideNumber = base
+        symbolBesideNumber.suppressed = ["employed_fte": "x"]
+        rows.append(symbolBesideNumber)
+        for old in rows {
+            for new in rows {
+                XCTAssertEqual(new.historyChanges(from: old), RecordFields.diff(old.historyFields, new.historyFields), "\(old) → \(new)")
+            }
+        }
+        XCTAssertEqual(withheld.historyChanges(from: base).map(\.field), ["leavers_fte", "turnover_rate"])
+    }
+
     func testHistoryAndReleasesSurviveTheJournalAndSnapshots() throws {
         let directory = makeTemporaryDirectory(self) + "/data"
         var options = quietOptions()

@@ -3,9 +3,11 @@
 /// (`"origin":{…}`), so history says why each version exists after restarts and snapshots;
 /// a record written before carewatch kept origins has none and loads as "not recorded".
 ///
-/// An API key is never kept: only its identifier (`APIKeyID`), which names the key without
-/// revealing it.
-public struct Origin: Sendable, Equatable {
+/// An API key is never kept: only its identifier, which names the key without revealing it.
+///
+/// A class: one origin is shared by the pending write, its journal record, the committed
+/// record and every history entry of the write, without a copy each.
+public final class Origin: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         /// An official file imported as a release (`release` says which).
         case release
@@ -19,15 +21,15 @@ public struct Origin: Sendable, Equatable {
         case restore
     }
 
-    public var kind: Kind
+    public let kind: Kind
     /// The identifier of the API key that made the write; nil for the command line and the seed.
-    public var keyID: String?
+    public let keyID: String?
     /// An API write's method and path, `PUT /v1/councils/E08000028/workforce/2024`.
-    public var request: String?
+    public let request: String?
     /// The file an import read.
-    public var file: FileIdentity?
+    public let file: FileIdentity?
     /// A release's description (kept whole in the journal, so replay rebuilds the release).
-    public var release: ReleaseMetadata?
+    public let release: ReleaseMetadata?
 
     public init(kind: Kind, keyID: String? = nil, request: String? = nil, file: FileIdentity? = nil, release: ReleaseMetadata? = nil) {
         self.kind = kind
@@ -39,6 +41,10 @@ public struct Origin: Sendable, Equatable {
 
     /// The embedded default data's own writes.
     public static let seed = Origin(kind: .seed)
+
+    public static func == (lhs: Origin, rhs: Origin) -> Bool {
+        lhs === rhs || (lhs.kind == rhs.kind && lhs.keyID == rhs.keyID && lhs.request == rhs.request && lhs.file == rhs.file && lhs.release == rhs.release)
+    }
 
     /// The origin of the writes a task makes without naming one: the API sets it around each
     /// request's handler, so every route's writes are attributed without passing it along.
@@ -80,13 +86,33 @@ extension Origin {
         writer.endObject()
     }
 
-    init(storage json: JSONValue) throws(ValidationError) {
+    /// The same object, written where the journal writes a record's top-level members
+    /// (`JournalRecord.encode`): every write carries one, so an API write's three members
+    /// are written without the writer's container bookkeeping.
+    func appendJournalJSON(to writer: inout JSONWriter) {
+        guard file == nil && release == nil else { return writeStorageJSON(into: &writer) }
+        writer.appendRaw("{\"kind\":")
+        writer.append(string: kind.rawValue)
+        if let keyID {
+            writer.appendRaw(",\"key_id\":")
+            writer.append(string: keyID)
+        }
+        if let request {
+            writer.appendRaw(",\"request\":")
+            writer.append(string: request)
+        }
+        writer.appendRaw("}")
+    }
+
+    convenience init(storage json: JSONValue) throws(ValidationError) {
         guard let kindText = json["kind"]?.stringValue, let kind = Kind(rawValue: kindText) else {
             throw ValidationError(field: "origin.kind", message: "missing or unknown")
         }
-        self.init(kind: kind, keyID: json["key_id"]?.stringValue, request: json["request"]?.stringValue)
-        if let file = json["file"], !file.isNull { self.file = try FileIdentity(json: file) }
-        if let release = json["release"], !release.isNull { self.release = try ReleaseMetadata(json: release) }
+        var file: FileIdentity?
+        var release: ReleaseMetadata?
+        if let value = json["file"], !value.isNull { file = try FileIdentity(json: value) }
+        if let value = json["release"], !value.isNull { release = try ReleaseMetadata(json: value) }
+        self.init(kind: kind, keyID: json["key_id"]?.stringValue, request: json["request"]?.stringValue, file: file, release: release)
     }
 
     /// The API's `made_by`: a release by its id (`GET /v1/releases` describes it).

@@ -46,6 +46,31 @@ extension WorkforceYear {
         return .null
     }
 
+    /// The fields that differ from `old`: the same list as
+    /// `RecordFields.diff(old.historyFields, historyFields)`, but compared in place, since a
+    /// PUT of a row runs this on every write: an equal number (a number shows as itself,
+    /// whatever the symbols) is passed over without building its history values.
+    func historyChanges(from old: WorkforceYear) -> [FieldChange] {
+        var changes: [FieldChange] = []
+        func compare(_ field: String, _ before: Double?, _ after: Double?) {
+            if let before, let after, before == after { return }
+            let oldValue = old.historyValue(field, before), newValue = historyValue(field, after)
+            if oldValue != newValue { changes.append(FieldChange(field: field, old: oldValue, new: newValue)) }
+        }
+        compare("employed_fte", old.employedFTE, employedFTE)
+        compare("agency_fte", old.agencyFTE, agencyFTE)
+        compare("agency_rate", old.agencyRate, agencyRate)
+        compare("vacancy_fte", old.vacancyFTE, vacancyFTE)
+        compare("vacancy_rate", old.vacancyRate, vacancyRate)
+        compare("leavers_fte", old.leaversFTE, leaversFTE)
+        compare("turnover_rate", old.turnoverRate, turnoverRate)
+        compare("caseload", old.caseload, caseload)
+        compare("absence_rate", old.absenceRate, absenceRate)
+        compare("asye_share", old.asyeShare, asyeShare)
+        if old.source != source { changes.append(FieldChange(field: "source", old: RecordFields.text(old.source), new: RecordFields.text(source))) }
+        return changes
+    }
+
     var historyFields: RecordFields.Fields {
         [("employed_fte", historyValue("employed_fte", employedFTE)), ("agency_fte", historyValue("agency_fte", agencyFTE)),
          ("agency_rate", historyValue("agency_rate", agencyRate)), ("vacancy_fte", historyValue("vacancy_fte", vacancyFTE)),

@@ -19,14 +19,15 @@ struct JournalRecord: Sendable {
     static let checksumSuffixLength = 20   // ,"crc32":"xxxxxxxx"}
 
     func encode() -> [UInt8] {
-        var writer = JSONWriter(capacity: 512)
+        // Room for a workforce row with an API write's origin, so the buffer never grows.
+        var writer = JSONWriter(capacity: 1024)
         writer.appendRaw("{\"seq\":")
         writer.append(integer: Int64(sequence))
         writer.appendRaw(",\"at\":")
         writer.append(integer: at.secondsSince1970)
         if let origin {
             writer.appendRaw(",\"origin\":")
-            origin.writeStorageJSON(into: &writer)
+            origin.appendJournalJSON(to: &writer)
         }
         if let changeSequence {
             writer.appendRaw(",\"change_seq\":[")

@@ -98,7 +98,9 @@ extension StoreState {
             if let current, current.hasSameContent(as: row) { return nil }
             row.version = sequence
             putWorkforce(row)
-            recorded.append(.put(.workforce(council: row.council, year: row.year), old: current?.historyFields, new: row.historyFields))
+            let key = RecordKey.workforce(council: row.council, year: row.year)
+            recorded.append(current.map { PendingChange(key: key, action: .updated, fields: row.historyChanges(from: $0)) }
+                            ?? PendingChange(key: key, action: .created, fields: []))
             return .putWorkforce(row)
         case .deleteWorkforce(let key, let year):
             guard let council = council(named: key), let current = workforce(council: council.code, year: year) else {
