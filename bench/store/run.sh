@@ -15,7 +15,8 @@ for clients in 1 8 64; do
   python3 "$here/sqlite_writes.py" "$work/sq.db" "$clients" "$seconds"
 done
 rm -rf "$work/big"
-python3 "$here/make_synthetic.py" "$work/big" 1000000
+# With the 100,000 history entries a running store keeps by default.
+python3 "$here/make_synthetic.py" "$work/big" 1000000 100000
 snapshot=$(ls "$work"/big/snapshot-*.json)
 # Start-up alone (Store.open; no writes, no snapshot) beside Python reading the same file.
 hyperfine --warmup 1 --runs 7 "$bench load $work/big" "python3 $here/json_load.py $snapshot"
