@@ -29,6 +29,28 @@ final class CoreStorePartsTests: XCTestCase {
         XCTAssertEqual(schedule.next(at: t0 + .seconds(6)), .wake(at: t0 + .seconds(15)), "the next interval starts when the snapshot was written")
     }
 
+    func testZeroTurnsTheCountOrTheTimeOff() {
+        let t0 = ContinuousClock.now
+        // --snapshot-every 0: by time only, however many commits.
+        var byTime = SnapshotSchedule(everyChanges: 0, interval: .seconds(10), retryDelay: .seconds(5),
+                                      snapshotGeneration: 0, durableGeneration: 0, now: t0)
+        byTime.committed(through: 1_000_000, at: t0)
+        XCTAssertEqual(byTime.next(at: t0 + .seconds(1)), .wake(at: t0 + .seconds(10)), "0 is no count, not a count of one")
+        XCTAssertEqual(byTime.next(at: t0 + .seconds(10)), .snapshot)
+        // --snapshot-interval 0: by count only, however long.
+        var byCount = SnapshotSchedule(everyChanges: 3, interval: .zero, retryDelay: .seconds(5),
+                                       snapshotGeneration: 0, durableGeneration: 0, now: t0)
+        byCount.committed(through: 2, at: t0)
+        XCTAssertEqual(byCount.next(at: t0 + .seconds(86_400)), .idle, "a zero interval is no interval, not one that is always due")
+        byCount.committed(through: 3, at: t0)
+        XCTAssertEqual(byCount.next(at: t0), .snapshot)
+        // Both off: never scheduled.
+        var never = SnapshotSchedule(everyChanges: 0, interval: .zero, retryDelay: .seconds(5),
+                                     snapshotGeneration: 0, durableGeneration: 0, now: t0)
+        never.committed(through: 50_000, at: t0)
+        XCTAssertEqual(never.next(at: t0 + .seconds(86_400)), .idle)
+    }
+
     func testScheduleBacksOffAfterAFailedSnapshot() {
         let t0 = ContinuousClock.now
         var schedule = SnapshotSchedule(everyChanges: 1, interval: .seconds(300), retryDelay: .seconds(30),

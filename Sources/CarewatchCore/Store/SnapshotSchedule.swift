@@ -2,7 +2,9 @@
 /// wall-clock step cannot make it snapshot early or never, and tests can drive it with made-up
 /// instants): after `everyChanges` commits since the last snapshot, or `interval` after the
 /// first of them; never two at once; and after a failure (a full disk), not again before
-/// `retryDelay` has passed.
+/// `retryDelay` has passed. An `everyChanges` of 0 turns the count off and an `interval` of
+/// zero turns the time off, as `--snapshot-every 0` and `--snapshot-interval 0` say; with both
+/// off, only a clean stop (or a start-up that replayed a damaged tail) writes one.
 struct SnapshotSchedule: Sendable {
     typealias Instant = ContinuousClock.Instant
 
@@ -12,7 +14,9 @@ struct SnapshotSchedule: Sendable {
         case idle
     }
 
+    /// 0: never by count.
     let everyChanges: Int
+    /// Zero: never by time.
     let interval: Duration
     let retryDelay: Duration
     /// The generation the newest snapshot holds, and the newest durable one.
@@ -23,7 +27,7 @@ struct SnapshotSchedule: Sendable {
     private(set) var retryAt: Instant?
 
     init(everyChanges: Int, interval: Duration, retryDelay: Duration, snapshotGeneration: UInt64, durableGeneration: UInt64, now: Instant) {
-        self.everyChanges = max(1, everyChanges)
+        self.everyChanges = max(0, everyChanges)
         self.interval = interval
         self.retryDelay = retryDelay
         self.snapshotGeneration = snapshotGeneration
@@ -43,7 +47,8 @@ struct SnapshotSchedule: Sendable {
     func next(at now: Instant) -> Action {
         guard changesSinceSnapshot > 0, !inFlight, let first = firstChangeAt else { return .idle }
         if let retryAt, now < retryAt { return .wake(at: retryAt) }
-        if changesSinceSnapshot >= everyChanges { return .snapshot }
+        if everyChanges > 0 && changesSinceSnapshot >= everyChanges { return .snapshot }
+        guard interval > .zero else { return .idle }
         let due = first + interval
         return now >= due ? .snapshot : .wake(at: due)
     }
