@@ -21,7 +21,7 @@ public struct CarewatchConfiguration: Sendable, Equatable {
     /// A JSON import document loaded instead of the embedded data when the data directory is empty.
     public var seedFile: String? = nil
     /// Write a snapshot after this many journalled changes (0: never by count).
-    public var snapshotEveryChanges: Int = 10_000
+    public var snapshotEveryChanges: Int = 100_000
     /// Write a snapshot at most this many seconds after the first unsnapshotted change (0: never by time).
     public var snapshotInterval: Double = 300
     /// Changes kept for history and the change feed, at least.

@@ -148,7 +148,7 @@ extension ConfigurationOption {
         ConfigurationOption(
             flag: "snapshot-every", environmentVariable: "CAREWATCH_SNAPSHOT_EVERY", valueName: "N",
             summary: "write a snapshot after this many journalled changes (0: not by count)",
-            defaultValue: "10000", subcommands: serveOnly
+            defaultValue: "100000", subcommands: serveOnly
         ) { config, text throws(ConfigurationValues.Invalid) in config.snapshotEveryChanges = try ConfigurationValues.integer(text, in: 0...100_000_000) },
         ConfigurationOption(
             flag: "snapshot-interval", environmentVariable: "CAREWATCH_SNAPSHOT_INTERVAL", valueName: "DURATION",

@@ -12,7 +12,7 @@ public struct StoreOptions: Sendable {
     /// directory is `StoreError.empty` and nothing is written to it.
     public var startEmpty = true
     /// Take a snapshot after this many committed writes...
-    public var snapshotEveryChanges = 10_000
+    public var snapshotEveryChanges = 100_000
     /// ...or this many seconds after the first write since the last snapshot.
     public var snapshotInterval: Double = 300
     /// Start a new journal segment once the active one is this large.
@@ -36,7 +36,7 @@ public struct StoreOptions: Sendable {
 
     public init() {}
 
-    public init(recover: Bool = false, seedWhenEmpty: Bool = true, snapshotEveryChanges: Int = 10_000, snapshotInterval: Double = 300,
+    public init(recover: Bool = false, seedWhenEmpty: Bool = true, snapshotEveryChanges: Int = 100_000, snapshotInterval: Double = 300,
                 segmentBytes: Int = 64 << 20, faults: FileSystemFaults? = nil, clock: WallClock = .system) {
         self.recover = recover
         self.seedWhenEmpty = seedWhenEmpty
