@@ -1,5 +1,5 @@
-import Dispatch
 import Glibc
+import Synchronization
 
 /// SIGTERM and SIGINT taken over from their default action (which would end the process at
 /// once, without a drain or a final snapshot) and turned into an event to wait for.
@@ -7,33 +7,67 @@ import Glibc
 /// Install it first thing, before the server binds or loads anything: a signal that arrives
 /// between "ready" and the moment a drain could start is then held, not fatal, so an
 /// orchestrator that stops a container right after its health check passes still gets a clean
-/// stop. `restore()` puts back the dispositions found, because ignored signals are inherited
-/// by child processes.
+/// stop.
+///
+/// The handler is installed with `sigaction` and writes a byte to a pipe (`write` is
+/// async-signal-safe); `wait()` reads it. Both happen before `init` returns, so no signal
+/// can fall between the old disposition and the new one. (A Dispatch signal source cannot
+/// promise that: it registers on Dispatch's manager thread some time after `resume()`, and a
+/// signal sent in that window, under load, was lost: the server then never drained.)
+/// `restore()` puts back the dispositions found. One instance watches at a time; a newer one
+/// takes the signals over.
 public final class TerminationSignals: @unchecked Sendable {
-    private let signalled = DispatchSemaphore(value: 0)
-    private let queue = DispatchQueue(label: "httpengine.signals")
-    private var sources: [DispatchSourceSignal] = []
-    private var previous: [(Int32, __sighandler_t?)] = []
+    private let readEnd: Int32
+    private let writeEnd: Int32
+    private var previous: [(number: Int32, action: sigaction)] = []
 
     public init(_ signals: [Int32] = [SIGTERM, SIGINT]) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            fatalError("TerminationSignals: pipe failed (errno \(errno)): no way to hear SIGTERM")
+        }
+        readEnd = ends[0]
+        writeEnd = ends[1]
+        // Not inherited by a child the process starts.
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        terminationSignalPipe.store(writeEnd, ordering: .sequentiallyConsistent)
         for number in signals {
-            // Ignored at the process level, so that the Dispatch source alone receives it.
-            previous.append((number, signal(number, SIG_IGN)))
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [signalled] in signalled.signal() }
-            source.resume()
-            sources.append(source)
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in
+                let savedErrno = errno
+                var byte: UInt8 = 1
+                _ = write(terminationSignalPipe.load(ordering: .relaxed), &byte, 1)
+                errno = savedErrno
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            var old = sigaction()
+            sigaction(number, &action, &old)
+            previous.append((number, old))
         }
     }
 
+    deinit {
+        close(readEnd)
+        close(writeEnd)
+    }
+
     /// Returns once one of the signals has arrived (at once if one came before the call).
-    public func wait() { signalled.wait() }
+    public func wait() {
+        var byte: UInt8 = 0
+        while read(readEnd, &byte, 1) < 0 && errno == EINTR {}
+    }
 
     /// Stops watching and puts back the dispositions that were there before.
     public func restore() {
-        for source in sources { source.cancel() }
-        sources = []
-        for (number, handler) in previous { signal(number, handler) }
+        for (number, action) in previous {
+            var old = action
+            sigaction(number, &old, nil)
+        }
         previous = []
     }
 }
+
+/// Where the signal handler writes: the newest `TerminationSignals`' pipe. Set before any
+/// handler is installed, so the handler only ever loads it.
+private let terminationSignalPipe = Atomic<Int32>(-1)

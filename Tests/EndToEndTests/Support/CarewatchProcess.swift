@@ -194,7 +194,8 @@ final class CarewatchProcess {
         return process.terminationStatus
     }
 
-    var terminatedBySignal: Bool { process.terminationReason == .uncaughtSignal }
+    /// False while it runs (Foundation traps on a running process's termination reason).
+    var terminatedBySignal: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
 
     func signal(_ number: Int32) {
         if process.isRunning { kill(process.processIdentifier, number) }
