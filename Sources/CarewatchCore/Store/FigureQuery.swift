@@ -59,7 +59,7 @@ extension StoreState {
             candidates += newest.values
         }
         let kind: SortKind = sort.field == "year" ? .int : .string
-        return try Paginator.page(candidates, sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
+        return try Paginator.page(candidates, list: "figures", sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
                                   value: { row in
                                       switch sort.field {
                                       case "dataset": return .string(row.dataset)
