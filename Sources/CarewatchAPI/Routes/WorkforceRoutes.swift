@@ -21,7 +21,7 @@ struct WorkforceRoutes {
         var query = WorkforceQuery()
         (query.year, query.latestOnly) = try WorkforceRoutes.year(reader)
         try YearFilter.check("year", query.year, latest: context.clock.reportingYear, held: state.workforceYears)
-        query.region = try reader.choice("region", Region.self)
+        query.region = try reader.region()
         if let key = try reader.string("council", maxLength: 100) { query.council = try context.councilFilter(key, in: state) }
         query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
