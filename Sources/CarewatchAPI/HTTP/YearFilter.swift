@@ -7,7 +7,7 @@ import CarewatchCore
 /// parameter and saying which years there are. An empty answer would look like "no data for
 /// this council" to a dashboard when the question itself was off the end of the data.
 enum YearFilter {
-    /// One year (`year=`). `held` ascending; an empty store refuses nothing.
+    /// One year (`year=`). `held` ascending; a store with no years refuses only the future.
     static func check(_ name: String, _ year: Int?, latest: Int, held: [Int]) throws(APIError) {
         guard let year else { return }
         try range(from: year, to: year, names: (name, name), latest: latest, held: held)
