@@ -139,6 +139,11 @@ final class SlowChangeStreamTests: APITestCase {
         XCTAssertEqual(last?.json["resume_from"] as? Int, ids.last)
         XCTAssertEqual(ids, Array(16538..<(16538 + ids.count)), "in order, none lost")
         XCTAssertTrue(client.connection.waitForClose(), "and the connection closes")
+        // One counter says it, once, whichever rule ended the stream (the lag rule, or the send
+        // buffer's bound its last event may have hit); no second counter of the same streams.
+        let metrics = try server.get("/metrics").text
+        XCTAssertTrue(metrics.contains("\ncarewatch_change_streams_cut_off_total 1\n"), metrics)
+        XCTAssertFalse(metrics.contains("carewatch_streams_cut_off_total"), "one counter of cut-off streams, not two: \(metrics)")
         let latest = try server.get("/v1/changes?limit=1").object["latest"] as! Int
         XCTAssertLessThan(ids.last ?? 0, latest, "it was behind")
         // It resumes from where it was told, and is sent what it missed.

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import CarewatchAPI
 
@@ -16,6 +17,19 @@ final class ConfigurationHelpTests: XCTestCase {
             for option in ConfigurationOption.all where !option.subcommands.contains(subcommand) {
                 XCTAssertFalse(text.contains("\(option.flagSpelling) "), "\(subcommand) does not take \(option.flag)")
             }
+        }
+    }
+
+    /// Every duration says the range it takes, beside the option (the wrapped summary is
+    /// joined back into one line before looking).
+    func testDurationsSayTheirBounds() {
+        let text = HelpText.text(for: .serve).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        for (flag, bounds) in [("stream-heartbeat", "1s to 1 day"), ("stream-max-lag", "1s to 1 day"), ("header-timeout", "1s to 1 day"),
+                               ("snapshot-interval", "0, or 1s to 1 day"), ("drain-timeout", "0 to 1 day")] {
+            let start = text.range(of: "--\(flag) DURATION")
+            XCTAssertNotNil(start, flag)
+            guard let start, let end = text[start.upperBound...].range(of: "env CAREWATCH_") else { continue }
+            XCTAssertTrue(text[start.upperBound..<end.lowerBound].contains(bounds), "\(flag): \(text[start.upperBound..<end.lowerBound])")
         }
     }
 

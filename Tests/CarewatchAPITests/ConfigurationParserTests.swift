@@ -132,7 +132,16 @@ final class ConfigurationParserTests: XCTestCase {
                        "carewatch serve: --host '1.2.3' is not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1, ::1), * or a host name (e.g. localhost)")
         XCTAssertTrue(usageError(["--max-body-bytes", "0"]).contains("is not a size"))
         XCTAssertTrue(usageError(["--max-body-bytes", "1PB"]).contains("is not a size"))
-        XCTAssertTrue(usageError(["--idle-timeout", "0"]).contains("is not a duration above 0"))
+        XCTAssertTrue(usageError(["--idle-timeout", "0"]).contains("is not a duration of 1s to 1 day"))
+        // Every duration in the option table has a floor a typo cannot slip under.
+        XCTAssertEqual(usageError(["--stream-heartbeat", "1ms"]),
+                       "carewatch serve: --stream-heartbeat '1ms' is not a duration of 1s to 1 day (e.g. 10, 2.5s, 500ms, 5m)")
+        XCTAssertEqual(usageError([], ["CAREWATCH_STREAM_HEARTBEAT": "0.2"]),
+                       "carewatch serve: CAREWATCH_STREAM_HEARTBEAT='0.2' is not a duration of 1s to 1 day (e.g. 10, 2.5s, 500ms, 5m)")
+        for flag in ["header-timeout", "body-timeout", "idle-timeout", "write-timeout", "response-timeout", "stream-max-lag", "snapshot-interval"] {
+            XCTAssertTrue(usageError(["--\(flag)", "5ms"]).contains("is not a duration of"), flag)
+        }
+        XCTAssertTrue(usageError(["--snapshot-interval", "5ms"]).contains("0, or 1s to 1 day"))
         XCTAssertTrue(usageError(["--header-timeout", "soon"]).contains("is not a duration"))
         XCTAssertTrue(usageError(["--max-connections", "0"]).contains("is not a whole number from 1"))
         XCTAssertTrue(usageError(["--log-level", "loud"]).contains("is not a log level"))

@@ -16,15 +16,25 @@ final class ConfigurationValuesTests: XCTestCase {
     }
 
     func testDurations() throws {
-        XCTAssertEqual(try ConfigurationValues.duration("10", allowZero: false), 10)
-        XCTAssertEqual(try ConfigurationValues.duration("2.5", allowZero: false), 2.5)
-        XCTAssertEqual(try ConfigurationValues.duration("10s", allowZero: false), 10)
-        XCTAssertEqual(try ConfigurationValues.duration("250ms", allowZero: false), 0.25, accuracy: 1e-12)
-        XCTAssertEqual(try ConfigurationValues.duration("5m", allowZero: false), 300)
-        XCTAssertEqual(try ConfigurationValues.duration("0", allowZero: true), 0)
+        XCTAssertEqual(try ConfigurationValues.duration("10", .anyAboveZero), 10)
+        XCTAssertEqual(try ConfigurationValues.duration("2.5", .anyAboveZero), 2.5)
+        XCTAssertEqual(try ConfigurationValues.duration("10s", .anyAboveZero), 10)
+        XCTAssertEqual(try ConfigurationValues.duration("250ms", .anyAboveZero), 0.25, accuracy: 1e-12)
+        XCTAssertEqual(try ConfigurationValues.duration("5m", .anyAboveZero), 300)
+        XCTAssertEqual(try ConfigurationValues.duration("0", .anyFromZero), 0)
         for bad in ["", "s", "0", "-1", "1h", ".5", "5.", "1e3", "inf", "nan", "90000"] {
-            XCTAssertThrowsError(try ConfigurationValues.duration(bad, allowZero: false), bad)
+            XCTAssertThrowsError(try ConfigurationValues.duration(bad, .anyAboveZero), bad)
         }
+        // A floor of 1 s: 1ms or 999ms would flood (heartbeats) or time everyone out.
+        XCTAssertEqual(try ConfigurationValues.duration("1s", .oneSecond), 1)
+        XCTAssertEqual(try ConfigurationValues.duration("1000ms", .oneSecond), 1)
+        XCTAssertEqual(try ConfigurationValues.duration("0", .oneSecondOrOff), 0)
+        for bad in ["1ms", "999ms", "0.5", "0", "90000"] {
+            XCTAssertThrowsError(try ConfigurationValues.duration(bad, .oneSecond), bad)
+        }
+        XCTAssertThrowsError(try ConfigurationValues.duration("10ms", .oneSecondOrOff))
+        XCTAssertEqual(ConfigurationValues.DurationBounds.oneSecond.text, "1s to 1 day")
+        XCTAssertEqual(ConfigurationValues.DurationBounds.oneSecondOrOff.text, "0, or 1s to 1 day")
     }
 
     func testHosts() throws {

@@ -44,7 +44,7 @@ public enum CommandLineParser {
         }
         if subcommand == .healthcheck, let text = environment[healthcheckTimeoutVariable], !text.isEmpty {
             do {
-                healthcheckTimeout = try ConfigurationValues.duration(text, allowZero: false)
+                healthcheckTimeout = try ConfigurationValues.duration(text, .anyAboveZero)
             } catch {
                 throw UsageError("\(context): \(healthcheckTimeoutVariable)='\(text)' is \(error.reason)")
             }
@@ -102,7 +102,7 @@ public enum CommandLineParser {
             }
             if subcommand == .healthcheck, name == "timeout" {
                 do {
-                    healthcheckTimeout = try ConfigurationValues.duration(value, allowZero: false)
+                    healthcheckTimeout = try ConfigurationValues.duration(value, .anyAboveZero)
                 } catch {
                     throw UsageError("\(context): --timeout '\(value)' is \(error.reason)")
                 }

@@ -112,29 +112,29 @@ extension ConfigurationOption {
         ) { config, text throws(ConfigurationValues.Invalid) in config.maxHeaderBytes = try ConfigurationValues.byteSize(text) },
         ConfigurationOption(
             flag: "header-timeout", environmentVariable: "CAREWATCH_HEADER_TIMEOUT", valueName: "DURATION",
-            summary: "time allowed for a request head to arrive (408 after)",
+            summary: "time allowed for a request head to arrive (408 after); \(ConfigurationValues.DurationBounds.oneSecond.text)",
             defaultValue: "10s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.headerTimeout = try ConfigurationValues.duration(text, allowZero: false) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.headerTimeout = try ConfigurationValues.duration(text, .oneSecond) },
         ConfigurationOption(
             flag: "body-timeout", environmentVariable: "CAREWATCH_BODY_TIMEOUT", valueName: "DURATION",
-            summary: "time allowed for a whole request body to arrive, however it trickles (408 after)",
+            summary: "time allowed for a whole request body to arrive, however it trickles (408 after); \(ConfigurationValues.DurationBounds.oneSecond.text)",
             defaultValue: "30s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.bodyTimeout = try ConfigurationValues.duration(text, allowZero: false) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.bodyTimeout = try ConfigurationValues.duration(text, .oneSecond) },
         ConfigurationOption(
             flag: "idle-timeout", environmentVariable: "CAREWATCH_IDLE_TIMEOUT", valueName: "DURATION",
-            summary: "keep-alive connections idle this long are closed",
+            summary: "keep-alive connections idle this long are closed; \(ConfigurationValues.DurationBounds.oneSecond.text)",
             defaultValue: "60s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.idleTimeout = try ConfigurationValues.duration(text, allowZero: false) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.idleTimeout = try ConfigurationValues.duration(text, .oneSecond) },
         ConfigurationOption(
             flag: "write-timeout", environmentVariable: "CAREWATCH_WRITE_TIMEOUT", valueName: "DURATION",
-            summary: "a client that reads nothing of a response for this long is dropped",
+            summary: "a client that reads nothing of a response for this long is dropped; \(ConfigurationValues.DurationBounds.oneSecond.text)",
             defaultValue: "30s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.writeTimeout = try ConfigurationValues.duration(text, allowZero: false) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.writeTimeout = try ConfigurationValues.duration(text, .oneSecond) },
         ConfigurationOption(
             flag: "response-timeout", environmentVariable: "CAREWATCH_RESPONSE_TIMEOUT", valueName: "DURATION",
-            summary: "a request not answered within this gets 503 and its connection is closed",
+            summary: "a request not answered within this gets 503 and its connection is closed; \(ConfigurationValues.DurationBounds.oneSecond.text)",
             defaultValue: "30s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.responseTimeout = try ConfigurationValues.duration(text, allowZero: false) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.responseTimeout = try ConfigurationValues.duration(text, .oneSecond) },
         ConfigurationOption(
             flag: "min-data-rate", environmentVariable: "CAREWATCH_MIN_DATA_RATE", valueName: "BYTES",
             summary: "bytes per second, averaged after 5s, below which a request body gets 408 and a slow reader is dropped (0: off)",
@@ -142,9 +142,9 @@ extension ConfigurationOption {
         ) { config, text throws(ConfigurationValues.Invalid) in config.minimumDataRate = try ConfigurationValues.integer(text, in: 0...1_000_000_000) },
         ConfigurationOption(
             flag: "drain-timeout", environmentVariable: "CAREWATCH_DRAIN_TIMEOUT", valueName: "DURATION",
-            summary: "on SIGTERM/SIGINT, time in-flight requests get before connections close",
+            summary: "on SIGTERM/SIGINT, time in-flight requests get before connections close; \(ConfigurationValues.DurationBounds.anyFromZero.text)",
             defaultValue: "10s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.drainTimeout = try ConfigurationValues.duration(text, allowZero: true) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.drainTimeout = try ConfigurationValues.duration(text, .anyFromZero) },
         ConfigurationOption(
             flag: "snapshot-every", environmentVariable: "CAREWATCH_SNAPSHOT_EVERY", valueName: "N",
             summary: "write a snapshot after this many journalled changes (0: not by count)",
@@ -152,9 +152,9 @@ extension ConfigurationOption {
         ) { config, text throws(ConfigurationValues.Invalid) in config.snapshotEveryChanges = try ConfigurationValues.integer(text, in: 0...100_000_000) },
         ConfigurationOption(
             flag: "snapshot-interval", environmentVariable: "CAREWATCH_SNAPSHOT_INTERVAL", valueName: "DURATION",
-            summary: "write a snapshot this long after the first change since the last one (0: not by time)",
+            summary: "write a snapshot this long after the first change since the last one (0: not by time); \(ConfigurationValues.DurationBounds.oneSecondOrOff.text)",
             defaultValue: "5m", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.snapshotInterval = try ConfigurationValues.duration(text, allowZero: true) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.snapshotInterval = try ConfigurationValues.duration(text, .oneSecondOrOff) },
         ConfigurationOption(
             flag: "history-retention", environmentVariable: "CAREWATCH_HISTORY_RETENTION", valueName: "N",
             summary: "changes kept for history, revisions and the change feed, at least (older ones go 4,096 at a time; kept across restarts)",
@@ -162,14 +162,14 @@ extension ConfigurationOption {
         ) { config, text throws(ConfigurationValues.Invalid) in config.historyRetention = try ConfigurationValues.integer(text, in: 1...100_000_000) },
         ConfigurationOption(
             flag: "stream-heartbeat", environmentVariable: "CAREWATCH_STREAM_HEARTBEAT", valueName: "DURATION",
-            summary: "an idle change stream (GET /v1/changes/stream) gets a comment line this often, so proxies keep it open",
+            summary: "an idle change stream (GET /v1/changes/stream) gets a comment line this often, so proxies keep it open; \(ConfigurationValues.DurationBounds.oneSecond.text)",
             defaultValue: "15s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.streamHeartbeat = try ConfigurationValues.duration(text, allowZero: false) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.streamHeartbeat = try ConfigurationValues.duration(text, .oneSecond) },
         ConfigurationOption(
             flag: "stream-max-lag", environmentVariable: "CAREWATCH_STREAM_MAX_LAG", valueName: "DURATION",
-            summary: "a change stream whose client stays behind this long is ended with an event naming where to resume",
+            summary: "a change stream whose client stays behind this long is ended with an event naming where to resume; \(ConfigurationValues.DurationBounds.oneSecond.text)",
             defaultValue: "30s", subcommands: serveOnly
-        ) { config, text throws(ConfigurationValues.Invalid) in config.streamMaxLag = try ConfigurationValues.duration(text, allowZero: false) },
+        ) { config, text throws(ConfigurationValues.Invalid) in config.streamMaxLag = try ConfigurationValues.duration(text, .oneSecond) },
         ConfigurationOption(
             flag: "log-level", environmentVariable: "CAREWATCH_LOG_LEVEL", valueName: "LEVEL",
             summary: "debug, info, warning or error (standard error)",

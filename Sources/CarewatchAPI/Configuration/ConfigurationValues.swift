@@ -76,10 +76,42 @@ enum ConfigurationValues {
         return value
     }
 
-    /// Seconds, plain or with a unit: `10`, `2.5`, `10s`, `500ms`, `5m`. `allowZero` for
-    /// settings where 0 means "off" or "immediately".
-    static func duration(_ text: String, allowZero: Bool) throws(Invalid) -> Double {
-        let invalid = Invalid("not a duration \(allowZero ? "of 0 or more" : "above 0") (e.g. 10, 2.5s, 500ms, 5m), at most 1 day")
+    /// The range a duration setting takes, said the way `--help`, the README and refusals
+    /// say it. The floors keep a typo such as `1ms` from turning a setting into a flood: a
+    /// heartbeat a millisecond apart, a snapshot written continuously, or every client timed
+    /// out before its request could arrive.
+    struct DurationBounds: Sendable {
+        /// The shortest duration taken.
+        let minimum: Double
+        /// Whether 0 is taken too (a setting where 0 means "off" or "immediately").
+        let zero: Bool
+
+        static let longest = 86_400.0
+        /// Timeouts, stream pacing and snapshot intervals: 1 s to 1 day.
+        static let oneSecond = DurationBounds(minimum: 1, zero: false)
+        static let oneSecondOrOff = DurationBounds(minimum: 1, zero: true)
+        /// 0 (immediately) up to 1 day.
+        static let anyFromZero = DurationBounds(minimum: 0, zero: true)
+        /// Above 0, up to 1 day.
+        static let anyAboveZero = DurationBounds(minimum: 0, zero: false)
+
+        /// "1s to 1 day", "0, or 1s to 1 day", "0 to 1 day", "above 0, to 1 day".
+        var text: String {
+            if minimum == 0 { return zero ? "0 to 1 day" : "above 0, to 1 day" }
+            let floor = minimum < 1 ? "\(Int((minimum * 1000).rounded()))ms" : "\(Int(minimum))s"
+            return zero ? "0, or \(floor) to 1 day" : "\(floor) to 1 day"
+        }
+
+        func contains(_ seconds: Double) -> Bool {
+            guard seconds <= DurationBounds.longest else { return false }
+            if seconds == 0 { return zero }
+            return seconds > 0 && seconds >= minimum
+        }
+    }
+
+    /// Seconds, plain or with a unit: `10`, `2.5`, `10s`, `500ms`, `5m`, within `bounds`.
+    static func duration(_ text: String, _ bounds: DurationBounds) throws(Invalid) -> Double {
+        let invalid = Invalid("not a duration of \(bounds.text) (e.g. 10, 2.5s, 500ms, 5m)")
         var number = Substring(text)
         var scale = 1.0
         if number.hasSuffix("ms") { number = number.dropLast(2); scale = 0.001 }
@@ -88,7 +120,7 @@ enum ConfigurationValues {
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               number.first != ".", number.last != ".", let value = Double(number) else { throw invalid }
         let seconds = value * scale
-        guard seconds.isFinite, seconds <= 86_400, allowZero ? seconds >= 0 : seconds > 0 else { throw invalid }
+        guard seconds.isFinite, bounds.contains(seconds) else { throw invalid }
         return seconds
     }
 

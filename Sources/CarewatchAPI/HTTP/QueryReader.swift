@@ -72,6 +72,16 @@ struct QueryReader {
         return value
     }
 
+    /// `region=`: a region's name in any case ("west midlands") or its E12 code, as
+    /// `/v1/figures?area=` takes it.
+    func region(_ name: String = "region") throws(APIError) -> Region? {
+        guard let text = try string(name) else { return nil }
+        guard let region = Region(named: text) else {
+            throw .badParameter(name, "names no region: give one of \(Region.allCases.map(\.rawValue).joined(separator: ", ")) (any case) or its code, E12000001 to E12000009")
+        }
+        return region
+    }
+
     /// `limit=all`: a CSV list whole, in one streamed answer (see `WholeCSV`).
     static let wholeList = "all"
 

@@ -42,7 +42,8 @@ struct ComparisonRoutes {
         let scope = try ComparisonRoutes.scope(reader)
         let from = try reader.integer("from", in: WorkforceRoutes.yearRange)
         let to = try reader.integer("to", in: WorkforceRoutes.yearRange)
-        if let from, let to, from > to { throw .badParameter("from", "must not be after to (\(from) > \(to))") }
+        let held = Set(measures.flatMap { state.years(of: $0) }).sorted()
+        try YearFilter.range(from: from, to: to, latest: context.clock.today.year, held: held)
         var model: String?
         if scope.neighbours {
             model = try ComparisonRoutes.model(reader, state)

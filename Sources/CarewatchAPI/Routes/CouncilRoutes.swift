@@ -22,7 +22,7 @@ struct CouncilRoutes {
     @Sendable func list(_ request: HTTPRequest, _ state: StoreState) throws(APIError) -> HTTPResponse {
         let reader = try QueryReader(request, allowed: CouncilRoutes.listParameters)
         var query = CouncilQuery()
-        query.region = try reader.choice("region", Region.self)
+        query.region = try reader.region()
         query.kind = try reader.choice("kind", CouncilKind.self)
         query.rating = try reader.choice("rating", Grade.self)
         query.q = try reader.string("q", maxLength: 200)

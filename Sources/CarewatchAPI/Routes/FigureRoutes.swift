@@ -27,6 +27,8 @@ struct FigureRoutes {
         }
         query.level = try reader.choice("level", GeographicLevel.self)
         (query.year, query.latestOnly) = try WorkforceRoutes.year(reader)
+        try YearFilter.check("year", query.year, latest: context.clock.today.year,
+                             held: query.dataset.map { state.figureYears(dataset: $0) } ?? state.figureYears)
         query.sort = try reader.sort(allowed: FigureQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
         return try context.listResponse(request, state) { () throws(QueryError) in try state.figures(query) } json: { row, writer in

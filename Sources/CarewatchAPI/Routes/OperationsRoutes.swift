@@ -76,7 +76,8 @@ struct OperationsRoutes {
             counter("carewatch_response_timeouts_total", "Requests answered 503 because the handler did not answer in time.", engine.responseTimeouts)
             counter("carewatch_request_timeouts_total", "Requests answered 408 because the head or body came too late or too slowly.", engine.requestTimeouts)
             counter("carewatch_slow_clients_disconnected_total", "Clients disconnected for reading their answer too slowly.", engine.slowReadersDisconnected)
-            counter("carewatch_streams_cut_off_total", "Event streams ended because the client fell too far behind.", engine.streamsCutOff)
+            // The engine's streamsCutOff is not shown: the change stream is carewatch's only
+            // pushed stream, and carewatch_change_streams_cut_off_total counts those it ends.
         }
         guard let store = context.gate.current else { return text }
         let state = store.state
@@ -103,7 +104,7 @@ struct OperationsRoutes {
         gauge("carewatch_history_oldest_sequence", "The oldest change held; GET /v1/changes?since= older than one before it is 410.", String(statistics.oldestChange))
         gauge("carewatch_history_latest_sequence", "The newest change's sequence.", String(statistics.latestChange))
         gauge("carewatch_change_streams_open", "Change streams (GET /v1/changes/stream) open now.", String(context.streams.openStreams))
-        counter("carewatch_change_streams_cut_off_total", "Change streams ended because their client stayed behind for longer than --stream-max-lag.", context.streams.streamsCutOff)
+        counter("carewatch_change_streams_cut_off_total", "Change streams ended because their client fell behind: it stayed behind for longer than --stream-max-lag, behind the oldest change kept, or let more than the stream's send buffer pile up unread. Each stream counts once.", context.streams.streamsCutOff)
         return text
     }
 }

@@ -41,6 +41,7 @@ struct StatisticsRoutes {
         let representation = try Representation(request, csvAllowed: true)
         let reader = try QueryReader(request, allowed: ["year", "by", "grade_at"])
         let year = try reader.integer("year", in: WorkforceRoutes.yearRange)
+        try YearFilter.check("year", year, latest: context.clock.reportingYear, held: state.workforceYears)
         let byRating = try reader.choice("by", GroupBy.self) == .rating
         let gradeAtChoice = try reader.choice("grade_at", GradeAtChoice.self)
         if gradeAtChoice != nil, !byRating {

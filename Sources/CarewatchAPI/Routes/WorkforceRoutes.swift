@@ -20,7 +20,8 @@ struct WorkforceRoutes {
         let reader = try QueryReader(request, allowed: QueryReader.listParameters.union(["year", "region", "council"]))
         var query = WorkforceQuery()
         (query.year, query.latestOnly) = try WorkforceRoutes.year(reader)
-        query.region = try reader.choice("region", Region.self)
+        try YearFilter.check("year", query.year, latest: context.clock.reportingYear, held: state.workforceYears)
+        query.region = try reader.region()
         if let key = try reader.string("council", maxLength: 100) { query.council = try context.councilFilter(key, in: state) }
         query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
         (query.limit, query.cursor) = try reader.page()
@@ -33,6 +34,7 @@ struct WorkforceRoutes {
         var query = WorkforceQuery()
         query.council = council.code
         (query.year, query.latestOnly) = try WorkforceRoutes.year(reader)
+        try YearFilter.check("year", query.year, latest: context.clock.reportingYear, held: state.workforceYears)
         query.sort = try reader.sort(allowed: WorkforceQuery.sortFields)
             ?? SortKey(field: "year", descending: false)
         (query.limit, query.cursor) = try reader.page()

@@ -43,7 +43,8 @@ final class ChangeStreamHub: @unchecked Sendable {
         self.clock = clock
     }
 
-    /// Streams open now, and streams cut off for falling behind since start-up (`/metrics`).
+    /// Streams open now, and streams cut off for falling behind since start-up, by either
+    /// rule (`/metrics`).
     var openStreams: Int { openCount.load(ordering: .relaxed) }
     var streamsCutOff: Int { cutOffCount.load(ordering: .relaxed) }
 
@@ -73,7 +74,10 @@ final class ChangeStreamHub: @unchecked Sendable {
             guard let self, let subscriber else { return nil }
             self.queue.async { self.remove(subscriber) }
             switch reason {
-            case .clientTooSlow: return ServerSentEvent.cutOff(resumeFrom: subscriber.cursor, behind: subscriber.behind)
+            case .clientTooSlow:
+                // The engine's buffer bound ended it (or the lag rule's last event did not fit).
+                self.countCutOff(subscriber)
+                return ServerSentEvent.cutOff(resumeFrom: subscriber.cursor, behind: subscriber.behind)
             case .serverShutdown: return ServerSentEvent.shutdown(resumeFrom: subscriber.cursor)
             case .connectionClosed: return nil
             }
@@ -168,10 +172,17 @@ final class ChangeStreamHub: @unchecked Sendable {
     /// event past the bound (`onEnd(.clientTooSlow)`).
     private func cutOff(_ subscriber: Subscriber, latest: UInt64) {
         guard let stream = subscriber.stream else { return }
-        cutOffCount.add(1, ordering: .relaxed)
+        countCutOff(subscriber)
         subscriber.behind = Int(latest - min(latest, subscriber.cursor))
         remove(subscriber)
         if stream.write(ServerSentEvent.cutOff(resumeFrom: subscriber.cursor, behind: subscriber.behind)) { stream.finish() }
+    }
+
+    /// Counts a stream cut off once, whichever rule ended it first: the lag rule here, or the
+    /// engine's send-buffer bound (`onEnd(.clientTooSlow)`), which also fires when the lag
+    /// rule's last event overflows the buffer.
+    private func countCutOff(_ subscriber: Subscriber) {
+        if !subscriber.countedCutOff.exchange(true, ordering: .relaxed) { cutOffCount.add(1, ordering: .relaxed) }
     }
 
     /// Heartbeats for idle streams, and the lag rule for streams whose client stalled.
@@ -220,6 +231,8 @@ private final class Subscriber: @unchecked Sendable {
     var behindSince: ContinuousClock.Instant?
     private let lag = Atomic<Int>(0)
     var lastWrite: ContinuousClock.Instant
+    /// Whether its cut-off is counted (`/metrics`), so the two rules that end it count it once.
+    let countedCutOff = Atomic<Bool>(false)
 
     init(cursor: UInt64, now: ContinuousClock.Instant) {
         position = Atomic(cursor)

@@ -49,6 +49,18 @@ public enum AreaCode {
         region(of: code) != nil || code == innerLondon || code == outerLondon
     }
 
+    /// The area a user names above councils: England, a region or DfE's Inner and Outer
+    /// London, by name in any case ("inner london") or by code (E92000001, E12000005,
+    /// E13000001, in any case). Nil for anything else.
+    public static func named(_ text: String) -> String? {
+        let code = text.uppercased()
+        if code == england || text.lowercased() == "england" { return england }
+        if let region = Region(named: text) { return self.code(of: region) }
+        if code == innerLondon || text.lowercased() == "inner london" { return innerLondon }
+        if code == outerLondon || text.lowercased() == "outer london" { return outerLondon }
+        return nil
+    }
+
     /// DfE writes one row for councils that make a joint return: `E06000061 / E06000062`.
     public static let jointSeparator = " / "
 
@@ -59,6 +71,19 @@ public enum AreaCode {
     }
 
     public static func isJoint(_ code: String) -> Bool { code.contains(jointSeparator) }
+}
+
+extension Region {
+    /// A region as users name it: its name in any case ("west midlands") or its E12 code
+    /// (E12000005, in any case), the two ways DfE's files and ONS name it.
+    public init?(named text: String) {
+        let lowered = text.lowercased()
+        if let region = Region.allCases.first(where: { $0.rawValue.lowercased() == lowered }) ?? AreaCode.region(of: text.uppercased()) {
+            self = region
+        } else {
+            return nil
+        }
+    }
 }
 
 extension Substring {

@@ -208,3 +208,17 @@ extension FieldChange {
         writer.endArray()
     }
 }
+
+extension RecordKey {
+    /// The record as a cursor of its history names it: a history's cursor pages that record's
+    /// versions only.
+    var cursorScope: String {
+        switch self {
+        case .council(let code): return "council \(code)"
+        case .inspection(let id, _): return "inspection \(id)"
+        case .workforce(let council, let year): return "workforce \(council) \(year)"
+        case .figures(let key): return "figures \(key.dataset) \(key.area) \(key.year)"
+        case .neighbours(let model, let laCode): return "neighbours \(model) \(laCode)"
+        }
+    }
+}

@@ -31,10 +31,10 @@ extension StoreState {
     /// The area codes a name stands for: `england`, a region's name or code (E12, E13), or
     /// any name of a council (with the joint returns it made). Nil when it names nothing.
     public func figureAreas(named key: String) -> [String]? {
-        if key.lowercased() == "england" || key == AreaCode.england { return [AreaCode.england] }
-        if let region = Region(rawValue: key) { return [AreaCode.code(of: region)] }
-        if AreaCode.isRegional(key) { return [key] }
-        if let council = council(named: key) { return [council.code] + jointReturnAreas(containing: council.code) }
+        if let area = AreaCode.named(key) { return [area] }
+        if let council = council(named: key) ?? council(named: key.lowercased()) ?? council(named: key.uppercased()) {
+            return [council.code] + jointReturnAreas(containing: council.code)
+        }
         return nil
     }
 
@@ -59,7 +59,7 @@ extension StoreState {
             candidates += newest.values
         }
         let kind: SortKind = sort.field == "year" ? .int : .string
-        return try Paginator.page(candidates, sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
+        return try Paginator.page(candidates, list: "figures", sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
                                   value: { row in
                                       switch sort.field {
                                       case "dataset": return .string(row.dataset)

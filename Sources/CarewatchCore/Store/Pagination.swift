@@ -40,12 +40,18 @@ enum SortValue: Equatable {
 
 enum SortKind { case int, double, string }
 
-/// Keyset pagination: a cursor holds the sort order, the last item's sort value and its
-/// unique id, and the next page starts strictly after that position. Inserting or deleting
-/// records between requests therefore never repeats or skips a record that stays put.
+/// Keyset pagination: a cursor holds the list it pages, the sort order, the last item's sort
+/// value and its unique id, and the next page starts strictly after that position. Inserting
+/// or deleting records between requests therefore never repeats or skips a record that stays
+/// put. A cursor is refused on any other list (another record's history would otherwise
+/// answer an empty page as if it had no more versions).
 enum Paginator {
+    /// - Parameters:
+    ///   - list: what the cursor is bound to: the collection, or the one record whose history
+    ///     it pages.
+    ///   - sortable: whether the list takes `sort` (a refusal names a sort only where it does).
     static func page<T>(
-        _ candidates: [T], sort: SortKey, kind: SortKind, limit: Int, cursor: String?,
+        _ candidates: [T], list: String, sortable: Bool = true, sort: SortKey, kind: SortKind, limit: Int, cursor: String?,
         value: (T) -> SortValue, id: (T) -> String
     ) throws(QueryError) -> Page<T> {
         guard PageLimit.range.contains(limit) || limit == PageLimit.whole else {
@@ -60,7 +66,7 @@ enum Paginator {
         keyed.sort { less(($0.value, $0.id), ($1.value, $1.id)) }
         var start = 0
         if let cursor {
-            let position = try decode(cursor, sort: sort, kind: kind)
+            let position = try decode(cursor, list: list, sortable: sortable, sort: sort, kind: kind)
             var low = 0, high = keyed.count
             while low < high {
                 let mid = (low + high) / 2
@@ -70,23 +76,27 @@ enum Paginator {
         }
         let end = limit >= keyed.count - start ? keyed.count : start + limit
         let items = keyed[start..<end].map(\.item)
-        let next = end < keyed.count && end > start ? encode(sort: sort, value: keyed[end - 1].value, id: keyed[end - 1].id) : nil
+        let next = end < keyed.count && end > start ? encode(list: list, sort: sort, value: keyed[end - 1].value, id: keyed[end - 1].id) : nil
         return Page(items: items, total: keyed.count, nextCursor: next)
     }
 
-    static func encode(sort: SortKey, value: SortValue, id: String) -> String {
-        let json: JSONValue = .array([.string(sort.description), value.json, .string(id)])
+    static func encode(list: String, sort: SortKey, value: SortValue, id: String) -> String {
+        let json: JSONValue = .array([.string(list), .string(sort.description), value.json, .string(id)])
         return Base64URL.encode(json.serialized())
     }
 
-    static func decode(_ cursor: String, sort: SortKey, kind: SortKind) throws(QueryError) -> (value: SortValue, id: String) {
+    static func decode(_ cursor: String, list: String, sortable: Bool, sort: SortKey, kind: SortKind) throws(QueryError) -> (value: SortValue, id: String) {
         let invalid = QueryError(parameter: "cursor", message: "is not a cursor this list gave out")
         guard let bytes = Base64URL.decode(cursor), let json = try? JSONParser.parse(bytes),
-              case .array(let parts) = json, parts.count == 3, case .string(let order) = parts[0],
-              case .string(let id) = parts[2], let value = SortValue(json: parts[1], like: kind) else { throw invalid }
+              case .array(let parts) = json, parts.count == 4, case .string(let owner) = parts[0], case .string(let order) = parts[1],
+              case .string(let id) = parts[3] else { throw invalid }
+        guard owner == list, sortable || order == sort.description else {
+            throw QueryError(parameter: "cursor", message: "belongs to another list (\(owner)), not this one (\(list)): a cursor pages only the list that gave it out")
+        }
         guard order == sort.description else {
             throw QueryError(parameter: "cursor", message: "belongs to sort=\(order), not sort=\(sort.description)")
         }
+        guard let value = SortValue(json: parts[2], like: kind) else { throw invalid }
         return (value, id)
     }
 

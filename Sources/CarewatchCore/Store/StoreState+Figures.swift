@@ -21,6 +21,11 @@ extension StoreState {
         (figureTable[dataset] ?? [:]).keys.sorted()
     }
 
+    /// Years with at least one row of any dataset, ascending.
+    public var figureYears: [Int] {
+        Set(figureTable.values.flatMap(\.keys)).sorted()
+    }
+
     /// By dataset, then area, then year: the order of snapshots and exports.
     public func figuresAll() -> [FigureRow] {
         var rows: [FigureRow] = []

@@ -11,7 +11,7 @@ extension StoreState {
 
     /// Releases in the order imported, a page at a time.
     public func releases(limit: Int, cursor: String?) throws(QueryError) -> Page<Release> {
-        try Paginator.page(releases(), sort: SortKey(field: "version"), kind: .int, limit: limit, cursor: cursor,
+        try Paginator.page(releases(), list: "releases", sortable: false, sort: SortKey(field: "version"), kind: .int, limit: limit, cursor: cursor,
                            value: { .int(Int($0.version)) }, id: \.id)
     }
 
@@ -95,7 +95,7 @@ extension StoreState {
 
     /// The versions of one record, newest first, a page at a time.
     public func versions(of key: RecordKey, limit: Int, cursor: String?) throws(QueryError) -> Page<RecordVersion> {
-        try Paginator.page(versions(of: key), sort: SortKey(field: "version", descending: true), kind: .int, limit: limit, cursor: cursor,
+        try Paginator.page(versions(of: key), list: "history of \(key.cursorScope)", sortable: false, sort: SortKey(field: "version", descending: true), kind: .int, limit: limit, cursor: cursor,
                            value: { .int(Int($0.event.sequence)) }, id: { String($0.event.sequence) })
     }
 
@@ -133,7 +133,7 @@ extension StoreState {
 
     /// A council's versions, newest first, a page at a time.
     public func councilVersions(_ council: Council, limit: Int, cursor: String?) throws(QueryError) -> Page<CouncilVersion> {
-        try Paginator.page(councilVersions(council), sort: SortKey(field: "version", descending: true), kind: .int,
+        try Paginator.page(councilVersions(council), list: "history of council \(council.code)", sortable: false, sort: SortKey(field: "version", descending: true), kind: .int,
                            limit: limit, cursor: cursor, value: { .int(Int($0.commit.version)) }, id: { String($0.commit.version) })
     }
 
@@ -141,7 +141,7 @@ extension StoreState {
 
     /// Revisions oldest first, a page at a time (the revisions of one change in field order).
     public func revisions(_ query: RevisionQuery, limit: Int, cursor: String?) throws(QueryError) -> Page<Revision> {
-        try Paginator.page(revisions(query), sort: SortKey(field: "seq"), kind: .int, limit: limit, cursor: cursor,
+        try Paginator.page(revisions(query), list: "revisions", sortable: false, sort: SortKey(field: "seq"), kind: .int, limit: limit, cursor: cursor,
                            value: { .int(Int($0.event.sequence)) }, id: { revision in
                                // Ids compare as text: four digits keep the field order.
                                let digits = String(revision.index)

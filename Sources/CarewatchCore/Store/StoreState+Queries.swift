@@ -16,7 +16,7 @@ extension StoreState {
             candidates = candidates.filter { $0.name.lowercased().contains(q) }
         }
         let kind: SortKind = ["la_code", "rating", "updated_at"].contains(sort.field) ? .int : .string
-        return try Paginator.page(candidates, sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
+        return try Paginator.page(candidates, list: "councils", sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
                                   value: { council in
                                       switch sort.field {
                                       case "name": return .string(council.name)
@@ -55,7 +55,7 @@ extension StoreState {
             if let to = query.publishedTo { guard let published = inspection.published, published <= to else { return false } }
             return true
         }
-        return try Paginator.page(candidates, sort: sort, kind: sort.field == "overall" ? .int : .string, limit: query.limit, cursor: query.cursor,
+        return try Paginator.page(candidates, list: "inspections", sort: sort, kind: sort.field == "overall" ? .int : .string, limit: query.limit, cursor: query.cursor,
                                   value: { inspection in
                                       switch sort.field {
                                       case "started": return inspection.started.map { .string($0.description) } ?? .null
@@ -112,7 +112,7 @@ extension StoreState {
             }
         }
         let kind: SortKind = sort.field == "year" ? .int : (sort.field == "council" ? .string : .double)
-        return try Paginator.page(candidates, sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
+        return try Paginator.page(candidates, list: "workforce", sort: sort, kind: kind, limit: query.limit, cursor: query.cursor,
                                   value: { row in
                                       switch sort.field {
                                       case "council": return .string(row.council)

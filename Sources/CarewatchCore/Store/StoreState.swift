@@ -88,6 +88,14 @@ public struct StoreState: Sendable {
     }
 
     public var workforceCount: Int { workforceRowCount }
+
+    /// The census years with at least one council's row, ascending: what a year filter on
+    /// workforce can find.
+    public var workforceYears: [Int] {
+        var years = Set<Int>()
+        for rows in workforceByCouncil.values { for row in rows { years.insert(row.year) } }
+        return years.sorted()
+    }
 }
 
 extension Inspection {
