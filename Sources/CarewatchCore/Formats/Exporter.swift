@@ -44,103 +44,61 @@ public enum Exporter {
 
 /// The position in the export document between chunks.
 private final class ExportStream: Sendable {
+    /// One of the document's arrays: its key, its length, and how to write its nth record.
+    private struct Section: Sendable {
+        let key: String
+        let count: Int
+        let write: @Sendable (Int, inout JSONWriter) -> Void
+    }
+
     private struct Cursor {
-        enum Section: Int { case start, councils, inspections, workforce, figures, neighbours, end, done }
-        var section = Section.start
+        /// The section being written; -1 before the document's opening brace.
+        var section = -1
         var index = 0
+        var done = false
         var writer = JSONWriter(capacity: 0)
     }
 
-    private let councils: [Council]
-    private let inspections: [Inspection]
-    private let workforce: [WorkforceYear]
-    private let figures: [FigureRow]
-    private let neighbours: [NeighbourList]
-    private let latest: @Sendable (String) -> Inspection?
+    private let sections: [Section]
     private let chunkSize: Int
     private let cursor: Mutex<Cursor>
 
     init(councils: [Council], inspections: [Inspection], workforce: [WorkforceYear], figures: [FigureRow],
          neighbours: [NeighbourList], latest: @escaping @Sendable (String) -> Inspection?, pretty: Bool, chunkSize: Int) {
         cursor = Mutex(Cursor(writer: JSONWriter(pretty: pretty, capacity: 0)))
-        self.councils = councils
-        self.inspections = inspections
-        self.workforce = workforce
-        self.figures = figures
-        self.neighbours = neighbours
-        self.latest = latest
+        sections = [
+            Section(key: "councils", count: councils.count) { index, writer in
+                let council = councils[index]
+                council.writeJSON(into: &writer, latest: latest(council.code))
+            },
+            Section(key: "inspections", count: inspections.count) { inspections[$0].writeJSON(into: &$1) },
+            Section(key: "workforce", count: workforce.count) { workforce[$0].writeJSON(into: &$1) },
+            Section(key: "figures", count: figures.count) { figures[$0].writeJSON(into: &$1) },
+            Section(key: "neighbours", count: neighbours.count) { neighbours[$0].writeJSON(into: &$1) },
+        ]
         self.chunkSize = chunkSize
     }
 
     func next() -> [UInt8]? {
         cursor.withLock { cursor -> [UInt8]? in
-            guard cursor.section != .done else { return nil }
+            guard !cursor.done else { return nil }
             cursor.writer.bytes.reserveCapacity(chunkSize + 1024)
-            while cursor.writer.bytes.count < chunkSize, cursor.section != .done {
-                switch cursor.section {
-                case .start:
-                    cursor.writer.beginObject()
-                    cursor.writer.key("councils")
+            while cursor.writer.bytes.count < chunkSize, !cursor.done {
+                if cursor.section >= 0, cursor.index < sections[cursor.section].count {
+                    sections[cursor.section].write(cursor.index, &cursor.writer)
+                    cursor.index += 1
+                    continue
+                }
+                // The section is finished (or the document not begun): close it, open the next.
+                if cursor.section < 0 { cursor.writer.beginObject() } else { cursor.writer.endArray() }
+                cursor.section += 1
+                cursor.index = 0
+                if cursor.section < sections.count {
+                    cursor.writer.key(sections[cursor.section].key)
                     cursor.writer.beginArray()
-                    cursor.section = .councils
-                case .councils:
-                    if cursor.index < councils.count {
-                        let council = councils[cursor.index]
-                        council.writeJSON(into: &cursor.writer, latest: latest(council.code))
-                        cursor.index += 1
-                    } else {
-                        cursor.writer.endArray()
-                        cursor.writer.key("inspections")
-                        cursor.writer.beginArray()
-                        cursor.section = .inspections
-                        cursor.index = 0
-                    }
-                case .inspections:
-                    if cursor.index < inspections.count {
-                        inspections[cursor.index].writeJSON(into: &cursor.writer)
-                        cursor.index += 1
-                    } else {
-                        cursor.writer.endArray()
-                        cursor.writer.key("workforce")
-                        cursor.writer.beginArray()
-                        cursor.section = .workforce
-                        cursor.index = 0
-                    }
-                case .workforce:
-                    if cursor.index < workforce.count {
-                        workforce[cursor.index].writeJSON(into: &cursor.writer)
-                        cursor.index += 1
-                    } else {
-                        cursor.writer.endArray()
-                        cursor.writer.key("figures")
-                        cursor.writer.beginArray()
-                        cursor.section = .figures
-                        cursor.index = 0
-                    }
-                case .figures:
-                    if cursor.index < figures.count {
-                        figures[cursor.index].writeJSON(into: &cursor.writer)
-                        cursor.index += 1
-                    } else {
-                        cursor.writer.endArray()
-                        cursor.writer.key("neighbours")
-                        cursor.writer.beginArray()
-                        cursor.section = .neighbours
-                        cursor.index = 0
-                    }
-                case .neighbours:
-                    if cursor.index < neighbours.count {
-                        neighbours[cursor.index].writeJSON(into: &cursor.writer)
-                        cursor.index += 1
-                    } else {
-                        cursor.writer.endArray()
-                        cursor.writer.endObject()
-                        cursor.section = .end
-                    }
-                case .end:
-                    cursor.section = .done
-                case .done:
-                    break
+                } else {
+                    cursor.writer.endObject()
+                    cursor.done = true
                 }
             }
             let chunk = cursor.writer.bytes
