@@ -36,7 +36,8 @@ public final class TerminationSignals: @unchecked Sendable {
             action.__sigaction_handler.sa_handler = { _ in
                 let savedErrno = errno
                 var byte: UInt8 = 1
-                _ = write(terminationSignalPipe.load(ordering: .relaxed), &byte, 1)
+                let pipe = terminationSignalPipe.load(ordering: .relaxed)
+                if pipe >= 0 { _ = write(pipe, &byte, 1) }
                 errno = savedErrno
             }
             sigemptyset(&action.sa_mask)
@@ -47,7 +48,11 @@ public final class TerminationSignals: @unchecked Sendable {
         }
     }
 
+    /// Puts the dispositions back before the pipe closes: a handler left installed would
+    /// otherwise write to a descriptor number the process may have reused for a file.
     deinit {
+        restore()
+        _ = terminationSignalPipe.compareExchange(expected: writeEnd, desired: -1, ordering: .sequentiallyConsistent)
         close(readEnd)
         close(writeEnd)
     }
