@@ -25,14 +25,7 @@ final class StartupLoadingTests: XCTestCase {
             Log.setLevel(.warning)
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("carewatch-startup-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var configuration = CarewatchConfiguration()
-            configuration.host = "127.0.0.1"
-            configuration.port = 0
-            configuration.dataDirectory = directory.path
-            configuration.apiKeys = [TestServer.apiKey]
-            configuration.accessLog = false
-            configuration.logLevel = .warning
-            configuration.clock = .fixed(TestServer.now)
+            var configuration = TestServer.configuration(directory: directory)
             configure(&configuration)
             let observer = CarewatchService.StartObserver(
                 bound: { [self] port in

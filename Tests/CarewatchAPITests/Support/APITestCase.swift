@@ -12,6 +12,20 @@ final class TestServer {
     /// workforce reporting year is 2026 and 2027 is in the future, whatever day the suite runs.
     static let now = Timestamp(rfc3339: "2026-11-23T11:02:18Z")!
     let service: CarewatchService
+
+    /// What every test server runs with: loopback, any free port, the test key, no access
+    /// log, the fixed clock.
+    static func configuration(directory: URL) -> CarewatchConfiguration {
+        var configuration = CarewatchConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.dataDirectory = directory.path
+        configuration.apiKeys = [apiKey]
+        configuration.accessLog = false
+        configuration.logLevel = .warning
+        configuration.clock = .fixed(now)
+        return configuration
+    }
     let directory: URL
     let client: RawHTTPClient
     private var stopped = false
@@ -24,14 +38,7 @@ final class TestServer {
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("carewatch-api-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var configuration = CarewatchConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.dataDirectory = directory.path
-        configuration.apiKeys = [TestServer.apiKey]
-        configuration.accessLog = false
-        configuration.logLevel = .warning
-        configuration.clock = .fixed(TestServer.now)
+        var configuration = TestServer.configuration(directory: directory)
         configure(&configuration)
         self.directory = directory
         service = try CarewatchService.start(configuration)
